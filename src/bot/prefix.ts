@@ -1,0 +1,62 @@
+import type { Message } from 'discord.js';
+import { parseTextArgs, tokenize } from '../commands/args.ts';
+import { findCommand } from '../commands/index.ts';
+import type { CommandContext } from '../commands/types.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
+import { UserFacingError } from '../errors.ts';
+import { describeFailure, ADMIN_ONLY_TEXT } from './report-error.ts';
+import { NO_MENTIONS, toMessageOptions } from './payload.ts';
+import { isAdmin, memberRoleIds } from './permissions.ts';
+import type { BotDeps } from './types.ts';
+
+/** `!alex usage` → { prefix: '!alex', words: ['usage'] }; null when the message is not for us. */
+export function matchPrefix(content: string, prefixes: readonly string[]): { prefix: string; words: string[] } | null {
+  const trimmed = content.trimStart();
+  const lower = trimmed.toLowerCase();
+  for (const prefix of prefixes) {
+    if (!lower.startsWith(prefix)) continue;
+    const rest = trimmed.slice(prefix.length);
+    if (rest !== '' && !/^\s/.test(rest)) continue;
+    return { prefix, words: tokenize(rest) };
+  }
+  return null;
+}
+
+function contextFor(message: Message, deps: BotDeps): CommandContext {
+  return {
+    services: deps.services,
+    config: deps.config,
+    logger: deps.logger.child({ messageId: message.id, userId: message.author.id }),
+    transport: 'prefix',
+    caller: {
+      id: message.author.id,
+      name: message.member?.displayName ?? message.author.username,
+      isAdmin: isAdmin(message.member?.permissions, memberRoleIds(message.member), deps.config.discord.adminRoleId),
+    },
+    attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
+    progress: () => undefined,
+  };
+}
+
+/** Handles `!alex …` / `!plex …` messages with the same command modules as the slash command. */
+export async function routeMessage(message: Message, deps: BotDeps): Promise<void> {
+  if (message.author.bot || !message.inGuild()) return;
+  const match = matchPrefix(message.content, deps.config.discord.prefixes);
+  if (!match) return;
+  const ctx = contextFor(message, deps);
+  try {
+    const [name = 'help', ...words] = match.words;
+    const command = findCommand(name);
+    if (!command) throw new UserFacingError(`I don't know \`${name}\`. Try \`${match.prefix} help\`.`);
+    if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
+    const args = parseTextArgs(command, words);
+    if (command.defer) await message.channel.sendTyping().catch(() => undefined);
+    const reply = await command.run(args, ctx);
+    await message.reply(toMessageOptions(reply));
+  } catch (error) {
+    const content = describeFailure(error, ctx.logger);
+    await message.reply({ content, allowedMentions: NO_MENTIONS }).catch((replyError: unknown) => {
+      ctx.logger.warn({ err: replyError }, 'could not deliver the error reply');
+    });
+  }
+}

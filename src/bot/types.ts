@@ -1,0 +1,10 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Services } from '../services/index.ts';
+
+/** What the Discord adapters need: validated config, the service clients and the root logger. */
+export interface BotDeps {
+  config: Config;
+  services: Services;
+  logger: Logger;
+}

@@ -1,0 +1,37 @@
+import { escapeMarkdown, truncate, LIMITS } from '../reply.ts';
+import type { Command } from './types.ts';
+
+/**
+ * `/alex help`. It lists the other commands, so it receives them instead of importing the list
+ * (which imports this module).
+ */
+export function createHelp(commands: () => readonly Command[]): Command {
+  return {
+    name: 'help',
+    description: 'What Autoalex can do, with examples',
+    options: [],
+    ephemeral: true,
+    examples: ['/alex help', '!alex help'],
+    async run(_args, ctx) {
+      const prefixes = ctx.config.discord.prefixes.join(', ');
+      const fields = commands().map((command) => ({
+        name: `${command.name}${command.adminOnly ? ' (admins)' : ''}`,
+        value: truncate(
+          `${command.description}\n${command.examples.map((e) => `\`${escapeMarkdown(e).replace(/`/g, '')}\``).join(' · ')}`,
+          LIMITS.fieldValue,
+        ),
+      }));
+      return {
+        ephemeral: true,
+        embeds: [
+          {
+            title: 'Autoalex — Plex, Tautulli and your music, in Discord',
+            description: `Use the slash command \`/alex <subcommand>\` or type a prefix (${prefixes}) followed by the subcommand.`,
+            fields: fields.slice(0, LIMITS.embedFields),
+            color: 0xe5a00d,
+          },
+        ],
+      };
+    },
+  };
+}

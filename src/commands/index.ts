@@ -1,0 +1,12 @@
+import { createHelp } from './help.ts';
+import type { Command } from './types.ts';
+import { usage } from './usage.ts';
+
+/** The explicit list of `/alex` subcommands, in the order `/alex help` shows them. */
+export const COMMANDS: readonly Command[] = [usage, createHelp(() => COMMANDS)];
+
+const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
+
+export function findCommand(name: string): Command | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}

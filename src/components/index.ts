@@ -1,0 +1,7 @@
+import type { ComponentHandler } from './types.ts';
+import { usageComponents } from './usage.ts';
+
+/** custom_id namespace → the module that built the component; routing is one map lookup. */
+export const COMPONENT_HANDLERS: ReadonlyMap<string, ComponentHandler> = new Map(
+  [usageComponents].map((handler) => [handler.namespace, handler]),
+);

@@ -1,0 +1,24 @@
+import type { CommandContext } from '../commands/types.ts';
+import type { Reply } from '../reply.ts';
+
+/** `update` edits the message that carries the component; `reply` answers with a new message. */
+export type ComponentResult = { update: Reply } | { reply: Reply };
+
+export interface ComponentInput {
+  action: string;
+  args: string[];
+  /** Chosen values of a select menu; empty for buttons. */
+  values: string[];
+}
+
+/** Owns one custom_id namespace: builds its components and handles presses on them. */
+export interface ComponentHandler {
+  namespace: string;
+  handle(input: ComponentInput, ctx: CommandContext): Promise<ComponentResult>;
+}
+
+/** The answer for ids that no longer mean anything (old messages, renamed actions). */
+export const EXPIRED_REPLY: Reply = {
+  content: 'This button or menu has expired. Run the command again to get a fresh one.',
+  ephemeral: true,
+};

@@ -1,0 +1,169 @@
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
+import type { CommandContext } from '../commands/types.ts';
+import { UserFacingError } from '../errors.ts';
+import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
+import type { Reply, ReplyFile } from '../reply.ts';
+import type { StreamSession } from '../services/tautulli.ts';
+import { footerText, idleEmbed, overflowLine, sessionEmbed, streamTitle } from '../views/usage.ts';
+import { encodeCustomId } from './custom-id.ts';
+import type { ComponentHandler } from './types.ts';
+
+const NAMESPACE = 'usage';
+const THUMB_SIZE = { width: 160, height: 160 };
+/** Album art is a nicety: the reply never waits longer than this for it. */
+const THUMBNAILS_BUDGET_MS = 1500;
+/** Session ids go into custom_ids; Plex's are short alphanumerics, anything else is not offered. */
+const SESSION_ID = /^[\w.-]{1,64}$/;
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/** Plex serves JPEG art, Tautulli's fallback is PNG: name the file after its bytes so Discord shows it. */
+function imageExtension(data: Buffer): string {
+  if (data.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'png';
+  if (data.subarray(0, 4).toString('latin1') === 'RIFF') return 'webp';
+  return 'jpg';
+}
+
+async function thumbnails(sessions: readonly StreamSession[], ctx: CommandContext): Promise<Map<number, ReplyFile>> {
+  const files = new Map<number, ReplyFile>();
+  const jobs = sessions.map(async (session, index) => {
+    if (!session.thumb) return;
+    const data = await ctx.services.tautulli.getImage(session.thumb, THUMB_SIZE);
+    if (data) files.set(index, { name: `art-${index}.${imageExtension(data)}`, data });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, THUMBNAILS_BUDGET_MS)));
+  await Promise.race([Promise.allSettled(jobs), budget]);
+  clearTimeout(timer);
+  return new Map(files);
+}
+
+function controls(sessions: readonly StreamSession[], adminControls: boolean): Row[] {
+  const rows: Row[] = [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: encodeCustomId(NAMESPACE, 'refresh', adminControls ? 'a' : 'u'),
+          label: 'Refresh',
+          emoji: { name: '🔄' },
+        },
+      ],
+    },
+  ];
+  const stoppable = sessions.filter((s) => SESSION_ID.test(s.sessionId)).slice(0, LIMITS.selectOptions);
+  if (adminControls && stoppable.length > 0) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.StringSelect,
+          custom_id: encodeCustomId(NAMESPACE, 'stop'),
+          placeholder: 'Stop a stream… (admins)',
+          options: stoppable.map((s) => ({
+            label: truncate(`${s.user} — ${streamTitle(s)}`, LIMITS.selectLabel),
+            value: s.sessionId,
+            description: truncate(s.player || s.product || 'Unknown player', LIMITS.selectLabel),
+          })),
+        },
+      ],
+    });
+  }
+  return rows;
+}
+
+/** The `/alex usage` message: one embed per stream with art, totals in the footer, Refresh and admin controls. */
+export async function usageReply(ctx: CommandContext, adminControls: boolean): Promise<Reply> {
+  const activity = await ctx.services.tautulli.getActivity();
+  if (activity.sessions.length === 0) {
+    return { embeds: [idleEmbed(activity)], components: controls([], adminControls), files: [] };
+  }
+  const shown = activity.sessions.slice(0, LIMITS.embedsPerMessage);
+  const art = await thumbnails(shown, ctx);
+  const embeds: APIEmbed[] = shown.map((session, i) => sessionEmbed(session, art.get(i)?.name));
+  const last = embeds[embeds.length - 1] as APIEmbed;
+  last.footer = { text: footerText(activity) };
+  last.timestamp = new Date().toISOString();
+  const hidden = activity.sessions.slice(shown.length);
+  const count = activity.sessions.length;
+  return {
+    content: `**Now playing on Plex** · ${count} ${count === 1 ? 'stream' : 'streams'}${hidden.length ? `\n${overflowLine(hidden)}` : ''}`,
+    embeds,
+    components: controls(activity.sessions, adminControls),
+    files: [...art.values()],
+  };
+}
+
+function requireAdmin(ctx: CommandContext): void {
+  if (!ctx.caller.isAdmin) {
+    throw new UserFacingError('Only server admins can stop streams (Manage Server permission or the admin role).');
+  }
+}
+
+async function findSession(ctx: CommandContext, sessionId: string): Promise<StreamSession> {
+  const { sessions } = await ctx.services.tautulli.getActivity();
+  const session = sessions.find((s) => s.sessionId === sessionId);
+  if (!session) throw new UserFacingError('That stream has already ended.');
+  return session;
+}
+
+function confirmReply(session: StreamSession, message: string): Reply {
+  return {
+    ephemeral: true,
+    embeds: [
+      {
+        title: 'Stop this stream?',
+        description: truncate(
+          `**${escapeMarkdown(session.user)}** — ${escapeMarkdown(streamTitle(session))}\n` +
+            `on ${escapeMarkdown(session.player || session.product || 'an unknown player')}\n\nThey will see: “${escapeMarkdown(message)}”`,
+          LIMITS.embedDescription,
+        ),
+        color: 0xe74c3c,
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Danger,
+            custom_id: encodeCustomId(NAMESPACE, 'kill', session.sessionId),
+            label: 'Stop stream',
+          },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encodeCustomId(NAMESPACE, 'cancel'), label: 'Cancel' },
+        ],
+      },
+    ],
+  };
+}
+
+export const usageComponents: ComponentHandler = {
+  namespace: NAMESPACE,
+  async handle({ action, args, values }, ctx) {
+    switch (action) {
+      case 'refresh':
+        return { update: await usageReply(ctx, args[0] === 'a') };
+      case 'stop': {
+        requireAdmin(ctx);
+        const session = await findSession(ctx, values[0] ?? '');
+        return { reply: confirmReply(session, ctx.config.tautulli.terminateMessage) };
+      }
+      case 'kill': {
+        requireAdmin(ctx);
+        const session = await findSession(ctx, args[0] ?? '');
+        await ctx.services.tautulli.terminateSession(session.sessionId, ctx.config.tautulli.terminateMessage);
+        ctx.logger.info({ userId: ctx.caller.id, sessionId: session.sessionId, viewer: session.user }, 'stream stopped by admin');
+        const text = `Stopped **${escapeMarkdown(session.user)}**'s stream of ${escapeMarkdown(streamTitle(session))}.`;
+        return { update: { content: truncate(text, LIMITS.content), embeds: [], components: [] } };
+      }
+      case 'cancel':
+        return { update: { content: 'Cancelled: the stream keeps playing.', embeds: [], components: [] } };
+      default:
+        throw new UserFacingError('This button or menu has expired. Run the command again to get a fresh one.');
+    }
+  },
+};

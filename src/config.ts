@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Autoalex reads, validated in one place. `loadConfig(env)` is pure: it takes the
+ * environment as an argument and either returns a frozen Config or throws ONE ConfigError that lists
+ * every problem, so a newcomer fixes their `.env` in one go instead of one crash at a time.
+ */
+
+/** What the process is about to do decides which settings are required. */
+export type ConfigMode = 'bot' | 'cli' | 'deploy';
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/** Settings whose values must never be echoed (in errors, logs or replies). */
+export const SECRET_KEYS = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY'] as const;
+
+const optionalText = z.string().trim().min(1).optional();
+const snowflake = z.string().trim().regex(SNOWFLAKE, 'must be a Discord id (17–20 digits)');
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const schema = z.object({
+  DISCORD_TOKEN: optionalText,
+  DISCORD_CLIENT_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: httpUrl.optional(),
+  DISCORD_ALERT_CHANNEL_ID: snowflake.optional(),
+  ADMIN_ROLE_ID: snowflake.optional(),
+  COMMAND_PREFIXES: z
+    .string()
+    .default('!alex,!plex')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((prefix) => prefix.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\S+$/, 'prefixes cannot contain spaces')).min(1, 'needs at least one prefix')),
+
+  PLEX_URL: httpUrl.optional(),
+  PLEX_TOKEN: optionalText,
+  PLEX_CONTAINER_NAME: z.string().trim().min(1).default('binhex-plexpass'),
+  PLEX_POLL_INTERVAL: seconds(30, 5, 86_400),
+
+  TAUTULLI_URL: httpUrl.optional(),
+  TAUTULLI_API_KEY: optionalText,
+  USAGE_TERMINATE_MESSAGE: z
+    .string()
+    .trim()
+    .max(500, 'must be at most 500 characters')
+    .default('Your stream was stopped by the server admin.'),
+
+  UPSTREAM_TIMEOUT: seconds(10, 1, 120),
+
+  MUSICBRAINZ_APP_NAME: z.string().trim().min(1).default('Autoalex'),
+  MUSICBRAINZ_CONTACT: optionalText,
+  MUSICBRAINZ_USER_AGENT: optionalText,
+
+  DATA_DIR: z.string().trim().min(1).default('/config'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TZ: optionalText,
+});
+
+type Parsed = z.infer<typeof schema>;
+
+const REQUIRED: Record<ConfigMode, ReadonlyArray<keyof Parsed>> = {
+  bot: ['DISCORD_TOKEN', 'TAUTULLI_URL', 'TAUTULLI_API_KEY'],
+  cli: ['TAUTULLI_URL', 'TAUTULLI_API_KEY'],
+  deploy: ['DISCORD_TOKEN', 'DISCORD_CLIENT_ID'],
+};
+
+/** PLEX_URL and PLEX_TOKEN only make sense together. */
+const PAIRS: ReadonlyArray<readonly [keyof Parsed, keyof Parsed]> = [['PLEX_URL', 'PLEX_TOKEN']];
+
+export type Config = Readonly<{
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string | undefined;
+    alertChannelId: string | undefined;
+    adminRoleId: string | undefined;
+    prefixes: readonly string[];
+  };
+  plex: { url: string | undefined; token: string | undefined; containerName: string; pollIntervalS: number };
+  tautulli: { url: string | undefined; apiKey: string | undefined; terminateMessage: string };
+  upstreamTimeoutMs: number;
+  musicbrainz: { appName: string; contact: string | undefined; userAgent: string | undefined };
+  dataDir: string;
+  logLevel: Parsed['LOG_LEVEL'];
+  timeZone: string | undefined;
+  /** The secret values themselves, so the logger can scrub them wherever they appear. */
+  secrets: readonly string[];
+}>;
+
+/** Thrown by loadConfig; `message` lists every problem, one per line, and never contains a value. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Autoalex cannot start: the configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Docker and .env files often leave `KEY=` lines: treat empty as unset, as t3-env's emptyStringAsUndefined does. */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** Validates the environment for the given mode. Pure: reads nothing but `env`. */
+export function loadConfig(env: Record<string, string | undefined>, mode: ConfigMode = 'bot'): Config {
+  const result = schema.safeParse(withoutEmpty(env));
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      // zod's own messages can quote the input; ours never do, and only the key and message are printed.
+      problems.push(`${issue.path.join('.')} ${issue.message}`);
+    }
+  }
+  const raw = withoutEmpty(env);
+  for (const key of REQUIRED[mode]) {
+    if (raw[key] === undefined) problems.push(`${key} is required but not set`);
+  }
+  for (const [a, b] of PAIRS) {
+    if ((raw[a] === undefined) !== (raw[b] === undefined)) problems.push(`${a} and ${b} must be set together`);
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const c = result.data;
+  return Object.freeze({
+    discord: {
+      token: c.DISCORD_TOKEN,
+      clientId: c.DISCORD_CLIENT_ID,
+      guildId: c.DISCORD_GUILD_ID,
+      apiUrl: c.DISCORD_API_URL,
+      alertChannelId: c.DISCORD_ALERT_CHANNEL_ID,
+      adminRoleId: c.ADMIN_ROLE_ID,
+      prefixes: c.COMMAND_PREFIXES,
+    },
+    plex: {
+      url: c.PLEX_URL,
+      token: c.PLEX_TOKEN,
+      containerName: c.PLEX_CONTAINER_NAME,
+      pollIntervalS: c.PLEX_POLL_INTERVAL,
+    },
+    tautulli: { url: c.TAUTULLI_URL, apiKey: c.TAUTULLI_API_KEY, terminateMessage: c.USAGE_TERMINATE_MESSAGE },
+    upstreamTimeoutMs: c.UPSTREAM_TIMEOUT * 1000,
+    musicbrainz: {
+      appName: c.MUSICBRAINZ_APP_NAME,
+      contact: c.MUSICBRAINZ_CONTACT,
+      userAgent: c.MUSICBRAINZ_USER_AGENT,
+    },
+    dataDir: c.DATA_DIR,
+    logLevel: c.LOG_LEVEL,
+    timeZone: c.TZ,
+    secrets: SECRET_KEYS.map((key) => c[key]).filter((value): value is string => value !== undefined),
+  });
+}
+
+/** The keys the schema knows, for the README/.env.example consistency test. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+
+/** An expected problem worded for the person who asked ("That artist isn't in Plex"); shown as written. */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+export const UPSTREAM_SERVICES = {
+  plex: 'Plex',
+  tautulli: 'Tautulli',
+  musicbrainz: 'MusicBrainz',
+  discogs: 'Discogs',
+  docker: 'Docker',
+} as const;
+export type UpstreamService = keyof typeof UPSTREAM_SERVICES;
+
+export type UpstreamErrorKind = 'unreachable' | 'unauthorized' | 'timeout' | 'bad_response' | 'not_found';
+
+/**
+ * Thrown only by services when an upstream fails. `kind` decides the user's message; `status` and
+ * `detail` are for logs and never contain credentials (services build them from status codes and
+ * upstream messages, not from request configs).
+ */
+export class UpstreamError extends Error {
+  readonly service: UpstreamService;
+  readonly kind: UpstreamErrorKind;
+  readonly status: number | undefined;
+  constructor(service: UpstreamService, kind: UpstreamErrorKind, detail: string, status?: number) {
+    super(`${service} ${kind}: ${detail}`);
+    this.name = 'UpstreamError';
+    this.service = service;
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
+const KIND_TEXT: Record<UpstreamErrorKind, (name: string) => string> = {
+  unreachable: (name) => `${name} is unreachable right now. Is it running, and is its URL right?`,
+  unauthorized: (name) => `${name} rejected Autoalex's credentials. An admin needs to check the API key or token.`,
+  timeout: (name) => `${name} did not answer in time. It may be busy; try again in a moment.`,
+  bad_response: (name) => `${name} sent an answer Autoalex could not understand. Try again; if it persists, check the logs.`,
+  not_found: (name) => `${name} could not find what was asked for.`,
+};
+
+export interface UserMessage {
+  text: string;
+  /** Set for unexpected errors: the id printed in the log line, so an admin can find it. */
+  incidentId?: string;
+}
+
+export function newIncidentId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/**
+ * The one place errors become words. Expected errors keep their text, upstream errors are mapped by
+ * service and kind, anything else becomes a generic line with an incident id (never its raw message).
+ */
+export function toUserMessage(error: unknown): UserMessage {
+  if (error instanceof UserFacingError) return { text: error.message };
+  if (error instanceof UpstreamError) return { text: KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
+  const incidentId = newIncidentId();
+  return { text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`, incidentId };
+}

@@ -1,0 +1,109 @@
+import axios, { isAxiosError } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { UpstreamError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { toUpstreamError } from './http-errors.ts';
+import { parseActivity } from './tautulli-activity.ts';
+import type { Activity } from './tautulli-activity.ts';
+
+export type { Activity, StreamSession } from './tautulli-activity.ts';
+
+export interface TautulliOptions {
+  /** Tautulli's base URL, e.g. http://tower:8181 (with any reverse-proxy path, without /api/v2). */
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Tautulli wraps every answer: {response: {result: 'success' | 'error', message, data}} (api2.py _api_responds). */
+const envelope = z.object({
+  response: z.object({
+    result: z.string(),
+    message: z.string().nullable().optional(),
+    data: z.unknown(),
+  }),
+});
+
+export interface TautulliService {
+  /** Current streams and bandwidth totals (`get_activity`). */
+  getActivity(): Promise<Activity>;
+  /** Stops a stream; the viewer sees `message` (`terminate_session`, Plex Pass required on the server). */
+  terminateSession(sessionId: string, message: string): Promise<void>;
+  /** An image from Plex through Tautulli's proxy, or null when it has none. Never throws. */
+  getImage(img: string, size: { width: number; height: number }): Promise<Buffer | null>;
+}
+
+export function createTautulliService(options: TautulliOptions): TautulliService {
+  const logger = options.logger.child({ svc: 'tautulli' });
+  const http = axios.create({
+    baseURL: `${options.baseUrl}/api/v2`,
+    timeout: options.timeoutMs,
+    params: { apikey: options.apiKey },
+    // Envelope errors come with 4xx statuses; they are read below rather than thrown by axios.
+    validateStatus: () => true,
+  });
+
+  async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
+    const started = performance.now();
+    try {
+      const response = await http.get('', { params: { cmd, ...params }, responseType: 'json' });
+      const body = envelope.safeParse(response.data);
+      const message = body.success ? (body.data.response.message ?? '') : '';
+      logger.debug({ cmd, status: response.status, ms: Math.round(performance.now() - started) }, 'tautulli call');
+      // A wrong key is 400 "Invalid apikey" on current Tautulli and 401 on v2.1.29–v2.10.4: match the message.
+      if (response.status === 401 || response.status === 403 || /invalid apikey/i.test(message)) {
+        throw new UpstreamError('tautulli', 'unauthorized', `HTTP ${response.status}`, response.status);
+      }
+      if (response.status === 404) throw new UpstreamError('tautulli', 'not_found', 'API disabled or wrong URL', 404);
+      if (response.status >= 400 && !body.success) {
+        throw new UpstreamError('tautulli', 'bad_response', `HTTP ${response.status}`, response.status);
+      }
+      if (!body.success) throw new UpstreamError('tautulli', 'bad_response', `${cmd}: not a Tautulli envelope`);
+      if (body.data.response.result !== 'success') {
+        throw new UpstreamError('tautulli', 'bad_response', `${cmd}: ${message.slice(0, 200)}`, response.status);
+      }
+      return body.data.response.data;
+    } catch (error) {
+      const mapped = toUpstreamError('tautulli', error);
+      logger.warn({ cmd, kind: mapped.kind, status: mapped.status, err: mapped }, 'tautulli call failed');
+      throw mapped;
+    }
+  }
+
+  return {
+    async getActivity() {
+      const data = await call('get_activity');
+      const activity = parseActivity(data);
+      if (!activity) throw new UpstreamError('tautulli', 'bad_response', 'get_activity: unexpected data');
+      return activity;
+    },
+    async terminateSession(sessionId, message) {
+      await call('terminate_session', { session_id: sessionId, message });
+    },
+    async getImage(img, size) {
+      return fetchImage(http, logger, img, size);
+    },
+  };
+}
+
+async function fetchImage(
+  http: AxiosInstance,
+  logger: Logger,
+  img: string,
+  size: { width: number; height: number },
+): Promise<Buffer | null> {
+  try {
+    const response = await http.get<ArrayBuffer>('', {
+      params: { cmd: 'pms_image_proxy', img, width: size.width, height: size.height, fallback: 'cover' },
+      responseType: 'arraybuffer',
+    });
+    const type = String(response.headers['content-type'] ?? '');
+    if (response.status !== 200 || !type.startsWith('image/')) return null;
+    return Buffer.from(response.data);
+  } catch (error) {
+    if (isAxiosError(error)) logger.debug({ code: error.code }, 'image proxy failed');
+    return null;
+  }
+}
