@@ -19,7 +19,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'src/index.ts', 'src/cli.ts', 'scripts/**', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: [
+      'src/config.ts',
+      'src/index.ts',
+      'src/cli.ts',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

@@ -6,7 +6,12 @@ loadDotEnv();
 try {
   const config = loadConfig(process.env, 'deploy');
   const { token, clientId, guildId, apiUrl } = config.discord;
-  const result = await deployCommands({ token: token as string, clientId: clientId as string, guildId, apiUrl });
+  const result = await deployCommands({
+    token: token as string,
+    clientId: clientId as string,
+    guildId,
+    apiUrl,
+  });
   console.log(`Registered /alex for ${result.scope}.`);
 } catch (error) {
   if (error instanceof ConfigError) console.error(error.message);

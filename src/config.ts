@@ -26,11 +26,6 @@ const seconds = (fallback: number, min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .default(fallback);
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .default('false')
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
 const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_CLIENT_ID: snowflake.optional(),
@@ -47,7 +42,11 @@ const schema = z.object({
         .map((prefix) => prefix.trim().toLowerCase())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(/^\S+$/, 'prefixes cannot contain spaces')).min(1, 'needs at least one prefix')),
+    .pipe(
+      z
+        .array(z.string().regex(/^\S+$/, 'prefixes cannot contain spaces'))
+        .min(1, 'needs at least one prefix'),
+    ),
 
   PLEX_URL: httpUrl.optional(),
   PLEX_TOKEN: optionalText,
@@ -109,7 +108,9 @@ export type Config = Readonly<{
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`Autoalex cannot start: the configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `Autoalex cannot start: the configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -140,7 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
     if (raw[key] === undefined) problems.push(`${key} is required but not set`);
   }
   for (const [a, b] of PAIRS) {
-    if ((raw[a] === undefined) !== (raw[b] === undefined)) problems.push(`${a} and ${b} must be set together`);
+    if ((raw[a] === undefined) !== (raw[b] === undefined))
+      problems.push(`${a} and ${b} must be set together`);
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const c = result.data;
@@ -160,7 +162,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       containerName: c.PLEX_CONTAINER_NAME,
       pollIntervalS: c.PLEX_POLL_INTERVAL,
     },
-    tautulli: { url: c.TAUTULLI_URL, apiKey: c.TAUTULLI_API_KEY, terminateMessage: c.USAGE_TERMINATE_MESSAGE },
+    tautulli: {
+      url: c.TAUTULLI_URL,
+      apiKey: c.TAUTULLI_API_KEY,
+      terminateMessage: c.USAGE_TERMINATE_MESSAGE,
+    },
     upstreamTimeoutMs: c.UPSTREAM_TIMEOUT * 1000,
     musicbrainz: {
       appName: c.MUSICBRAINZ_APP_NAME,

@@ -39,9 +39,11 @@ export class UpstreamError extends Error {
 
 const KIND_TEXT: Record<UpstreamErrorKind, (name: string) => string> = {
   unreachable: (name) => `${name} is unreachable right now. Is it running, and is its URL right?`,
-  unauthorized: (name) => `${name} rejected Autoalex's credentials. An admin needs to check the API key or token.`,
+  unauthorized: (name) =>
+    `${name} rejected Autoalex's credentials. An admin needs to check the API key or token.`,
   timeout: (name) => `${name} did not answer in time. It may be busy; try again in a moment.`,
-  bad_response: (name) => `${name} sent an answer Autoalex could not understand. Try again; if it persists, check the logs.`,
+  bad_response: (name) =>
+    `${name} sent an answer Autoalex could not understand. Try again; if it persists, check the logs.`,
   not_found: (name) => `${name} could not find what was asked for.`,
 };
 
@@ -61,7 +63,11 @@ export function newIncidentId(): string {
  */
 export function toUserMessage(error: unknown): UserMessage {
   if (error instanceof UserFacingError) return { text: error.message };
-  if (error instanceof UpstreamError) return { text: KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
+  if (error instanceof UpstreamError)
+    return { text: KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
   const incidentId = newIncidentId();
-  return { text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`, incidentId };
+  return {
+    text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`,
+    incidentId,
+  };
 }

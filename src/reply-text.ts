@@ -10,7 +10,12 @@ function plain(text: string): string {
 function embedText(embed: APIEmbed): string[] {
   const lines: string[] = [];
   if (embed.title) lines.push(`┌ ${plain(embed.title)}`);
-  if (embed.description) lines.push(...plain(embed.description).split('\n').map((l) => `│ ${l}`));
+  if (embed.description)
+    lines.push(
+      ...plain(embed.description)
+        .split('\n')
+        .map((l) => `│ ${l}`),
+    );
   for (const field of embed.fields ?? []) {
     const [first = '', ...more] = plain(field.value).split('\n');
     lines.push(`│ ${plain(field.name)}: ${first}`, ...more.map((l) => `│   ${l}`));
@@ -29,7 +34,8 @@ export function replyToText(reply: Reply): string {
   for (const row of reply.components ?? []) {
     const items = row.components.map((c) => {
       if (c.type === ComponentType.Button && 'label' in c) return `[${c.label ?? ''}]`;
-      if (c.type === ComponentType.StringSelect) return `[${c.placeholder ?? 'menu'} ▾ ${c.options.length} choices]`;
+      if (c.type === ComponentType.StringSelect)
+        return `[${c.placeholder ?? 'menu'} ▾ ${c.options.length} choices]`;
       return '[control]';
     });
     lines.push(items.join(' '));

@@ -18,7 +18,8 @@ export async function runCommandLine(
 ): Promise<{ reply: Reply; ok: boolean }> {
   const words = tokenize(line.trim());
   const first = words[0]?.toLowerCase();
-  if (first === '/alex' || (first !== undefined && deps.config.discord.prefixes.includes(first))) words.shift();
+  if (first === '/alex' || (first !== undefined && deps.config.discord.prefixes.includes(first)))
+    words.shift();
   const ctx: CommandContext = {
     ...deps,
     caller: { id: 'cli', name: 'terminal', isAdmin: true },
@@ -33,7 +34,8 @@ export async function runCommandLine(
     return { reply: await command.run(parseTextArgs(command, rest), ctx), ok: true };
   } catch (error) {
     const message = toUserMessage(error);
-    if (message.incidentId) deps.logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
+    if (message.incidentId)
+      deps.logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
     return { reply: { content: message.text }, ok: false };
   }
 }

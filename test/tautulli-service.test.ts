@@ -61,8 +61,16 @@ describe('Tautulli service', () => {
   it('reads the docstring example and music sessions with album art and transcode reasons', async () => {
     fake.activity = sampleActivity() as TautulliFake['activity'];
     const { sessions } = await service().getActivity();
-    expect(sessions.map((s) => s.user)).toEqual(['Alex', 'Sam', docstringActivity().sessions[0]?.friendly_name]);
-    expect(sessions[0]).toMatchObject({ mediaType: 'track', grandparentTitle: 'Skrillex', thumb: '/library/metadata/157/thumb/1579520116' });
+    expect(sessions.map((s) => s.user)).toEqual([
+      'Alex',
+      'Sam',
+      docstringActivity().sessions[0]?.friendly_name,
+    ]);
+    expect(sessions[0]).toMatchObject({
+      mediaType: 'track',
+      grandparentTitle: 'Skrillex',
+      thumb: '/library/metadata/157/thumb/1579520116',
+    });
     expect(sessions[1]?.transcodeReasons).toEqual(['audio flac → mp3', 'container flac → mp3']);
   });
 
@@ -110,7 +118,9 @@ describe('Tautulli service', () => {
   });
 
   it('rejects an envelope with result "error" as a bad response', async () => {
-    await expect(service().terminateSession('no-such-session', 'bye')).rejects.toMatchObject({ kind: 'bad_response' });
+    await expect(service().terminateSession('no-such-session', 'bye')).rejects.toMatchObject({
+      kind: 'bad_response',
+    });
   });
 
   it('terminates a session with the message the viewer will see', async () => {
@@ -127,9 +137,13 @@ describe('Tautulli service', () => {
   });
 
   it('never writes the API key into its logs', async () => {
-    await service({ apiKey: 'f'.repeat(32) }).getActivity().catch(() => undefined);
+    await service({ apiKey: 'f'.repeat(32) })
+      .getActivity()
+      .catch(() => undefined);
     fake.failure = { kind: 'status', status: 500 };
-    await service().getActivity().catch(() => undefined);
+    await service()
+      .getActivity()
+      .catch(() => undefined);
     const logs = logText();
     expect(logs).toContain('tautulli call failed');
     expect(logs).not.toContain(FAKE_TAUTULLI_API_KEY);

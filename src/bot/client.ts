@@ -55,7 +55,11 @@ export function loginUntilReady(client: Client, token: string): Promise<'ready' 
 }
 
 /** Connects with the prefix intents when Discord allows them, and without them (slash only) when not. */
-export async function connect(options: Omit<ClientFactoryOptions, 'messageContent'>, token: string, logger: Logger) {
+export async function connect(
+  options: Omit<ClientFactoryOptions, 'messageContent'>,
+  token: string,
+  logger: Logger,
+) {
   const client = createDiscordClient({ ...options, messageContent: true });
   if ((await loginUntilReady(client, token)) === 'ready') return { client, prefixEnabled: true };
   await client.destroy();

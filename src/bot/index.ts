@@ -16,12 +16,19 @@ export interface Bot {
 export async function startBot(deps: BotDeps, options: { rest?: RestOverrides } = {}): Promise<Bot> {
   const { config, logger } = deps;
   if (!config.discord.token) throw new Error('DISCORD_TOKEN is required to start the bot');
-  const { client, prefixEnabled } = await connect({ apiUrl: config.discord.apiUrl, rest: options.rest }, config.discord.token, logger);
+  const { client, prefixEnabled } = await connect(
+    { apiUrl: config.discord.apiUrl, rest: options.rest },
+    config.discord.token,
+    logger,
+  );
   client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, deps));
   if (prefixEnabled) client.on(Events.MessageCreate, (message) => void routeMessage(message, deps));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardError, (error) => logger.warn({ err: error }, 'discord connection error'));
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, prefixEnabled }, 'connected to Discord');
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, prefixEnabled },
+    'connected to Discord',
+  );
   return {
     client,
     prefixEnabled,

@@ -10,12 +10,15 @@ export const NO_MENTIONS: MessageMentionOptions = { parse: [], repliedUser: fals
 export function toMessageOptions(reply: Reply): BaseMessageOptions {
   const { embeds, dropped } = fitEmbeds(reply.embeds ?? []);
   let content = reply.content ?? '';
-  if (dropped > 0) content = `${content}\n(${dropped} more not shown: Discord limits the size of one message.)`.trim();
+  if (dropped > 0)
+    content = `${content}\n(${dropped} more not shown: Discord limits the size of one message.)`.trim();
   return {
     content: content ? truncate(content, LIMITS.content) : undefined,
     embeds,
     components: reply.components ?? [],
-    files: (reply.files ?? []).map((file) => new AttachmentBuilder(file.data, { name: file.name, description: file.description })),
+    files: (reply.files ?? []).map(
+      (file) => new AttachmentBuilder(file.data, { name: file.name, description: file.description }),
+    ),
     allowedMentions: NO_MENTIONS,
   };
 }

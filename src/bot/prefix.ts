@@ -10,7 +10,10 @@ import { isAdmin, memberRoleIds } from './permissions.ts';
 import type { BotDeps } from './types.ts';
 
 /** `!alex usage` → { prefix: '!alex', words: ['usage'] }; null when the message is not for us. */
-export function matchPrefix(content: string, prefixes: readonly string[]): { prefix: string; words: string[] } | null {
+export function matchPrefix(
+  content: string,
+  prefixes: readonly string[],
+): { prefix: string; words: string[] } | null {
   const trimmed = content.trimStart();
   const lower = trimmed.toLowerCase();
   for (const prefix of prefixes) {
@@ -31,7 +34,11 @@ function contextFor(message: Message, deps: BotDeps): CommandContext {
     caller: {
       id: message.author.id,
       name: message.member?.displayName ?? message.author.username,
-      isAdmin: isAdmin(message.member?.permissions, memberRoleIds(message.member), deps.config.discord.adminRoleId),
+      isAdmin: isAdmin(
+        message.member?.permissions,
+        memberRoleIds(message.member),
+        deps.config.discord.adminRoleId,
+      ),
     },
     attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
     progress: () => undefined,

@@ -26,11 +26,14 @@ export function createProgress(
     const wait = lastSent + intervalMs - Date.now();
     if (wait <= 0 && !timer) return send(text);
     pending = text;
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      if (pending !== undefined) send(pending);
-      pending = undefined;
-    }, Math.max(0, wait));
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        if (pending !== undefined) send(pending);
+        pending = undefined;
+      },
+      Math.max(0, wait),
+    );
     timer.unref();
   };
   // Called before the final reply, so a late progress edit can never overwrite the result.

@@ -10,7 +10,8 @@ export const ADMIN_ONLY_TEXT = 'Only server admins can do that (Manage Server pe
 export function describeFailure(error: unknown, logger: Logger): string {
   const message = toUserMessage(error);
   if (message.incidentId) logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
-  else if (error instanceof UpstreamError) logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
+  else if (error instanceof UpstreamError)
+    logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
   else if (error instanceof UserFacingError) logger.debug({ reason: error.message }, 'user-facing refusal');
   return message.text;
 }
@@ -21,7 +22,10 @@ export function describeFailure(error: unknown, logger: Logger): string {
  * otherwise → follow up. A failure of the error reply itself is logged and swallowed.
  */
 export async function reportError(interaction: Interaction, error: unknown, logger: Logger): Promise<void> {
-  const content = describeFailure(error, logger.child({ interactionId: interaction.id, userId: interaction.user.id }));
+  const content = describeFailure(
+    error,
+    logger.child({ interactionId: interaction.id, userId: interaction.user.id }),
+  );
   if (!interaction.isRepliable()) return;
   const payload = { content, flags: MessageFlags.Ephemeral as const, allowedMentions: NO_MENTIONS };
   try {

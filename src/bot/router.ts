@@ -34,7 +34,11 @@ function contextFor(interaction: BaseInteraction, deps: BotDeps, transport: Tran
     caller: {
       id: interaction.user.id,
       name: interaction.user.globalName ?? interaction.user.username,
-      isAdmin: isAdmin(interaction.memberPermissions, memberRoleIds(interaction.member), deps.config.discord.adminRoleId),
+      isAdmin: isAdmin(
+        interaction.memberPermissions,
+        memberRoleIds(interaction.member),
+        deps.config.discord.adminRoleId,
+      ),
     },
     attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT_BYTES,
     progress: () => undefined,
@@ -55,7 +59,10 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
   ctx.logger.debug({ cmd: command.name }, 'slash command');
   if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
   const flags = command.ephemeral ? MessageFlags.Ephemeral : undefined;
-  const progress = createProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }), ctx.logger);
+  const progress = createProgress(
+    (text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }),
+    ctx.logger,
+  );
   if (command.defer) {
     await interaction.deferReply({ flags });
     ctx.progress = progress.report;
@@ -72,9 +79,14 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, deps: Bo
   if (command?.complete) {
     const ctx = contextFor(interaction, deps, 'slash');
     let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<[]>((resolve) => (timer = setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS)));
+    const budget = new Promise<[]>(
+      (resolve) => (timer = setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS)),
+    );
     try {
-      choices = await Promise.race([command.complete(focused.name, String(focused.value), slashArgs(interaction), ctx), budget]);
+      choices = await Promise.race([
+        command.complete(focused.name, String(focused.value), slashArgs(interaction), ctx),
+        budget,
+      ]);
     } catch (error) {
       ctx.logger.warn({ err: error, cmd: command.name }, 'autocomplete failed; answering with no choices');
     } finally {

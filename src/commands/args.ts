@@ -1,10 +1,17 @@
 import { UserFacingError } from '../errors.ts';
 import type { Command, CommandArgs, CommandOption } from './types.ts';
 
-/** Splits text into words, keeping "quoted phrases" together (quotes removed). */
+/**
+ * Splits text into words, keeping "quoted phrases" (also `name:"quoted value"`) together without their
+ * quotes. A quote counts only at the start of a word and before a space, so "Don't Stop" stays two words.
+ */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) tokens.push(match[1] ?? match[2] ?? match[3] ?? '');
+  const word = /(?<=^|\s)([a-z_]+:)?(?:"([^"]*)"|'([^']*)')(?=\s|$)|\S+/g;
+  for (const match of text.matchAll(word)) {
+    const quoted = match[2] ?? match[3];
+    tokens.push(quoted === undefined ? match[0] : (match[1] ?? '') + quoted);
+  }
   return tokens;
 }
 
@@ -22,10 +29,14 @@ function coerce(option: CommandOption, raw: string): string | number | boolean {
     default: {
       const value = Number(raw);
       if (!Number.isFinite(value) || (option.type === 'integer' && !Number.isInteger(value))) {
-        throw new UserFacingError(`\`${option.name}\` must be a ${option.type === 'integer' ? 'whole ' : ''}number.`);
+        throw new UserFacingError(
+          `\`${option.name}\` must be a ${option.type === 'integer' ? 'whole ' : ''}number.`,
+        );
       }
-      if (option.minValue !== undefined && value < option.minValue) throw new UserFacingError(`\`${option.name}\` must be at least ${option.minValue}.`);
-      if (option.maxValue !== undefined && value > option.maxValue) throw new UserFacingError(`\`${option.name}\` must be at most ${option.maxValue}.`);
+      if (option.minValue !== undefined && value < option.minValue)
+        throw new UserFacingError(`\`${option.name}\` must be at least ${option.minValue}.`);
+      if (option.maxValue !== undefined && value > option.maxValue)
+        throw new UserFacingError(`\`${option.name}\` must be at most ${option.maxValue}.`);
       return value;
     }
   }
@@ -52,7 +63,8 @@ export function parseTextArgs(command: Command, tokens: readonly string[]): Comm
     const option = byName.get(name);
     if (!option) throw new UserFacingError(`\`${command.name}\` has no option \`${name}\`. Try \`help\`.`);
     let raw = flag ? flag[2] : pair?.[2];
-    if (raw === undefined || raw === '') raw = option.type === 'boolean' && flag && !flag[2] ? 'true' : tokens[++i];
+    if (raw === undefined || raw === '')
+      raw = option.type === 'boolean' && flag && !flag[2] ? 'true' : tokens[++i];
     if (raw === undefined) throw new UserFacingError(`\`${name}\` needs a value.`);
     args[name] = coerce(option, raw);
   }

@@ -1,4 +1,5 @@
-import { SlashCommandBuilder, SlashCommandSubcommandBuilder } from '@discordjs/builders';
+import { SlashCommandBuilder } from '@discordjs/builders';
+import type { SlashCommandSubcommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord.js';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Command, CommandOption } from './types.ts';
@@ -6,14 +7,22 @@ import type { Command, CommandOption } from './types.ts';
 export const ROOT_COMMAND = 'alex';
 
 function addOption(sub: SlashCommandSubcommandBuilder, option: CommandOption): void {
-  const base = <T extends { setName(n: string): T; setDescription(d: string): T; setRequired(r: boolean): T }>(o: T) =>
-    o.setName(option.name).setDescription(option.description).setRequired(option.required ?? false);
+  const base = <
+    T extends { setName(n: string): T; setDescription(d: string): T; setRequired(r: boolean): T },
+  >(
+    o: T,
+  ) =>
+    o
+      .setName(option.name)
+      .setDescription(option.description)
+      .setRequired(option.required ?? false);
   switch (option.type) {
     case 'string':
       sub.addStringOption((o) => {
         base(o).setAutocomplete(option.autocomplete ?? false);
         if (option.maxLength) o.setMaxLength(option.maxLength);
-        if (option.choices) o.addChoices(...option.choices.map((c) => ({ name: c.name, value: String(c.value) })));
+        if (option.choices)
+          o.addChoices(...option.choices.map((c) => ({ name: c.name, value: String(c.value) })));
         return o;
       });
       break;
@@ -40,7 +49,9 @@ function addOption(sub: SlashCommandSubcommandBuilder, option: CommandOption): v
 }
 
 /** The `/alex` slash command, built from the command modules' declarations (the deploy script PUTs this). */
-export function buildSlashDefinition(commands: readonly Command[]): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function buildSlashDefinition(
+  commands: readonly Command[],
+): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const root = new SlashCommandBuilder()
     .setName(ROOT_COMMAND)
     .setDescription('Autoalex: your Plex server in Discord')

@@ -16,10 +16,12 @@ export interface CustomId {
 export function encodeCustomId(namespace: string, action: string, ...args: Array<string | number>): string {
   const parts = [namespace, action, ...args.map(String)];
   for (const part of parts) {
-    if (!PART.test(part)) throw new Error(`custom_id part ${JSON.stringify(part)} has characters outside [A-Za-z0-9_.@-]`);
+    if (!PART.test(part))
+      throw new Error(`custom_id part ${JSON.stringify(part)} has characters outside [A-Za-z0-9_.@-]`);
   }
   const id = parts.join(':');
-  if (id.length > CUSTOM_ID_MAX) throw new Error(`custom_id is ${id.length} characters; Discord allows ${CUSTOM_ID_MAX}`);
+  if (id.length > CUSTOM_ID_MAX)
+    throw new Error(`custom_id is ${id.length} characters; Discord allows ${CUSTOM_ID_MAX}`);
   return id;
 }
 

@@ -25,7 +25,10 @@ function imageExtension(data: Buffer): string {
   return 'jpg';
 }
 
-async function thumbnails(sessions: readonly StreamSession[], ctx: CommandContext): Promise<Map<number, ReplyFile>> {
+async function thumbnails(
+  sessions: readonly StreamSession[],
+  ctx: CommandContext,
+): Promise<Map<number, ReplyFile>> {
   const files = new Map<number, ReplyFile>();
   const jobs = sessions.map(async (session, index) => {
     if (!session.thumb) return;
@@ -99,7 +102,9 @@ export async function usageReply(ctx: CommandContext, adminControls: boolean): P
 
 function requireAdmin(ctx: CommandContext): void {
   if (!ctx.caller.isAdmin) {
-    throw new UserFacingError('Only server admins can stop streams (Manage Server permission or the admin role).');
+    throw new UserFacingError(
+      'Only server admins can stop streams (Manage Server permission or the admin role).',
+    );
   }
 }
 
@@ -134,7 +139,12 @@ function confirmReply(session: StreamSession, message: string): Reply {
             custom_id: encodeCustomId(NAMESPACE, 'kill', session.sessionId),
             label: 'Stop stream',
           },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encodeCustomId(NAMESPACE, 'cancel'), label: 'Cancel' },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            custom_id: encodeCustomId(NAMESPACE, 'cancel'),
+            label: 'Cancel',
+          },
         ],
       },
     ],
@@ -156,14 +166,19 @@ export const usageComponents: ComponentHandler = {
         requireAdmin(ctx);
         const session = await findSession(ctx, args[0] ?? '');
         await ctx.services.tautulli.terminateSession(session.sessionId, ctx.config.tautulli.terminateMessage);
-        ctx.logger.info({ userId: ctx.caller.id, sessionId: session.sessionId, viewer: session.user }, 'stream stopped by admin');
+        ctx.logger.info(
+          { userId: ctx.caller.id, sessionId: session.sessionId, viewer: session.user },
+          'stream stopped by admin',
+        );
         const text = `Stopped **${escapeMarkdown(session.user)}**'s stream of ${escapeMarkdown(streamTitle(session))}.`;
         return { update: { content: truncate(text, LIMITS.content), embeds: [], components: [] } };
       }
       case 'cancel':
         return { update: { content: 'Cancelled: the stream keeps playing.', embeds: [], components: [] } };
       default:
-        throw new UserFacingError('This button or menu has expired. Run the command again to get a fresh one.');
+        throw new UserFacingError(
+          'This button or menu has expired. Run the command again to get a fresh one.',
+        );
     }
   },
 };

@@ -23,9 +23,11 @@ export function toUpstreamError(service: UpstreamService, error: unknown): Upstr
   if (isAxiosError(error)) {
     const status = error.response?.status;
     if (status !== undefined) {
-      if (status === 401 || status === 403) return new UpstreamError(service, 'unauthorized', `HTTP ${status}`, status);
+      if (status === 401 || status === 403)
+        return new UpstreamError(service, 'unauthorized', `HTTP ${status}`, status);
       if (status === 404) return new UpstreamError(service, 'not_found', `HTTP ${status}`, status);
-      if (status === 408 || status === 504) return new UpstreamError(service, 'timeout', `HTTP ${status}`, status);
+      if (status === 408 || status === 504)
+        return new UpstreamError(service, 'timeout', `HTTP ${status}`, status);
       return new UpstreamError(service, 'bad_response', `HTTP ${status}`, status);
     }
     const code = error.code ?? '';
@@ -35,6 +37,7 @@ export function toUpstreamError(service: UpstreamService, error: unknown): Upstr
     return new UpstreamError(service, 'unreachable', code || 'network error');
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return new UpstreamError(service, 'unreachable', code);
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code))
+    return new UpstreamError(service, 'unreachable', code);
   return new UpstreamError(service, 'bad_response', error instanceof Error ? error.name : 'unknown failure');
 }

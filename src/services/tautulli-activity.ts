@@ -119,7 +119,8 @@ function transcodeReasons(s: z.infer<typeof sessionSchema>): string[] {
   if (s.audio_decision === 'transcode') reasons.push(`audio${change(s.audio_codec, s.stream_audio_codec)}`);
   if (s.subtitle_decision === 'burn') reasons.push('subtitles burned in');
   else if (s.subtitle_decision === 'transcode') reasons.push('subtitles');
-  if (s.stream_container_decision === 'transcode') reasons.push(`container${change(s.container, s.stream_container)}`);
+  if (s.stream_container_decision === 'transcode')
+    reasons.push(`container${change(s.container, s.stream_container)}`);
   return reasons;
 }
 

@@ -51,18 +51,28 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       const response = await http.get('', { params: { cmd, ...params }, responseType: 'json' });
       const body = envelope.safeParse(response.data);
       const message = body.success ? (body.data.response.message ?? '') : '';
-      logger.debug({ cmd, status: response.status, ms: Math.round(performance.now() - started) }, 'tautulli call');
+      logger.debug(
+        { cmd, status: response.status, ms: Math.round(performance.now() - started) },
+        'tautulli call',
+      );
       // A wrong key is 400 "Invalid apikey" on current Tautulli and 401 on v2.1.29–v2.10.4: match the message.
       if (response.status === 401 || response.status === 403 || /invalid apikey/i.test(message)) {
         throw new UpstreamError('tautulli', 'unauthorized', `HTTP ${response.status}`, response.status);
       }
-      if (response.status === 404) throw new UpstreamError('tautulli', 'not_found', 'API disabled or wrong URL', 404);
+      if (response.status === 404)
+        throw new UpstreamError('tautulli', 'not_found', 'API disabled or wrong URL', 404);
       if (response.status >= 400 && !body.success) {
         throw new UpstreamError('tautulli', 'bad_response', `HTTP ${response.status}`, response.status);
       }
-      if (!body.success) throw new UpstreamError('tautulli', 'bad_response', `${cmd}: not a Tautulli envelope`);
+      if (!body.success)
+        throw new UpstreamError('tautulli', 'bad_response', `${cmd}: not a Tautulli envelope`);
       if (body.data.response.result !== 'success') {
-        throw new UpstreamError('tautulli', 'bad_response', `${cmd}: ${message.slice(0, 200)}`, response.status);
+        throw new UpstreamError(
+          'tautulli',
+          'bad_response',
+          `${cmd}: ${message.slice(0, 200)}`,
+          response.status,
+        );
       }
       return body.data.response.data;
     } catch (error) {

@@ -63,7 +63,10 @@ function playerText(session: StreamSession): string {
 }
 
 function qualityText(session: StreamSession): string {
-  const quality = [session.qualityProfile, session.streamBitrateKbps > 0 ? formatBandwidth(session.streamBitrateKbps) : '']
+  const quality = [
+    session.qualityProfile,
+    session.streamBitrateKbps > 0 ? formatBandwidth(session.streamBitrateKbps) : '',
+  ]
     .filter((part, i, all) => part && all.indexOf(part) === i)
     .join(' · ');
   const where = session.location ? ` · ${session.location.toUpperCase()}` : '';
@@ -72,7 +75,10 @@ function qualityText(session: StreamSession): string {
 
 function progressText(session: StreamSession): string {
   const percent = Math.round(session.progressPercent);
-  const times = session.durationMs > 0 ? ` ${formatDuration(session.viewOffsetMs)} / ${formatDuration(session.durationMs)}` : '';
+  const times =
+    session.durationMs > 0
+      ? ` ${formatDuration(session.viewOffsetMs)} / ${formatDuration(session.durationMs)}`
+      : '';
   return `${progressBar(percent / 100, 12)} ${percent}%${times}`;
 }
 
@@ -82,7 +88,11 @@ export function sessionEmbed(session: StreamSession, thumbnailName: string | und
     color: STATE_COLOR[session.state],
     fields: [
       { name: 'User', value: truncate(escapeMarkdown(session.user), LIMITS.fieldValue), inline: true },
-      { name: 'Player', value: truncate(escapeMarkdown(playerText(session)), LIMITS.fieldValue), inline: true },
+      {
+        name: 'Player',
+        value: truncate(escapeMarkdown(playerText(session)), LIMITS.fieldValue),
+        inline: true,
+      },
       { name: 'Quality', value: truncate(qualityText(session), LIMITS.fieldValue), inline: false },
       { name: 'Progress', value: progressText(session), inline: false },
     ],

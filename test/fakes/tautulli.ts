@@ -15,7 +15,13 @@ export interface TautulliFake extends HttpFake {
   legacyAuthStatus: boolean;
 }
 
-function envelope(res: ServerResponse, status: number, result: 'success' | 'error', message: string | null, data: unknown) {
+function envelope(
+  res: ServerResponse,
+  status: number,
+  result: 'success' | 'error',
+  message: string | null,
+  data: unknown,
+) {
   sendJson(res, status, { response: { result, message, data } });
 }
 
@@ -51,7 +57,8 @@ export async function startTautulliFake(apiKey = FAKE_TAUTULLI_API_KEY): Promise
       }
       case 'pms_image_proxy': {
         const img = req.query.img ?? '';
-        if (!img.startsWith('/library/metadata/')) return envelope(res, 400, 'error', 'No image input received.', null);
+        if (!img.startsWith('/library/metadata/'))
+          return envelope(res, 400, 'error', 'No image input received.', null);
         const seed = [...img].reduce((n, c) => (n * 31 + c.charCodeAt(0)) & 0xffffff, 7);
         res.writeHead(200, { 'content-type': 'image/png' });
         res.end(solidPng(16, 16, [seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff]));
@@ -63,8 +70,16 @@ export async function startTautulliFake(apiKey = FAKE_TAUTULLI_API_KEY): Promise
   };
   const fake = await startHttpFake(handle);
   return Object.defineProperties(fake, {
-    activity: { get: () => state.activity, set: (value: TautulliFake['activity']) => (state.activity = value), enumerable: true },
+    activity: {
+      get: () => state.activity,
+      set: (value: TautulliFake['activity']) => (state.activity = value),
+      enumerable: true,
+    },
     terminated: { get: () => state.terminated, enumerable: true },
-    legacyAuthStatus: { get: () => state.legacyAuthStatus, set: (v: boolean) => (state.legacyAuthStatus = v), enumerable: true },
+    legacyAuthStatus: {
+      get: () => state.legacyAuthStatus,
+      set: (v: boolean) => (state.legacyAuthStatus = v),
+      enumerable: true,
+    },
   }) as TautulliFake;
 }

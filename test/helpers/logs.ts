@@ -3,7 +3,10 @@ import { createLogger } from '../../src/logger.ts';
 import type { Logger } from '../../src/logger.ts';
 
 /** A real pino logger whose output is kept in memory, so tests can assert on (and scan) every line. */
-export function captureLogger(secrets: readonly string[] = [], level = 'debug'): { logger: Logger; text: () => string } {
+export function captureLogger(
+  secrets: readonly string[] = [],
+  level = 'debug',
+): { logger: Logger; text: () => string } {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const SECRET_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-discord-token-value';
+const VALID = {
+  DISCORD_TOKEN: SECRET_TOKEN,
+  TAUTULLI_URL: 'http://tower:8181/',
+  TAUTULLI_API_KEY: '0123456789abcdef0123456789abcdef',
+};
+
+function problems(env: Record<string, string>, mode: 'bot' | 'cli' | 'deploy' = 'bot'): ConfigError {
+  try {
+    loadConfig(env, mode);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(VALID);
+    expect(config.tautulli.url).toBe('http://tower:8181');
+    expect(config.discord.prefixes).toEqual(['!alex', '!plex']);
+    expect(config.plex.containerName).toBe('binhex-plexpass');
+    expect(config.plex.pollIntervalS).toBe(30);
+    expect(config.dataDir).toBe('/config');
+    expect(config.musicbrainz.appName).toBe('Autoalex');
+    expect(config.upstreamTimeoutMs).toBe(10_000);
+  });
+
+  it('lists every problem at once, by name, without echoing any value', () => {
+    const error = problems({
+      DISCORD_TOKEN: SECRET_TOKEN,
+      TAUTULLI_URL: 'tower:8181 with spaces',
+      PLEX_POLL_INTERVAL: 'often',
+      PLEX_URL: 'http://tower:32400',
+      DISCORD_GUILD_ID: 'my-server',
+      LOG_LEVEL: 'loud',
+    });
+    expect(error.problems).toHaveLength(6);
+    expect(error.message).toMatch(/TAUTULLI_URL must be an http/);
+    expect(error.message).toMatch(/TAUTULLI_API_KEY is required/);
+    expect(error.message).toMatch(/PLEX_POLL_INTERVAL must be a number/);
+    expect(error.message).toMatch(/PLEX_URL and PLEX_TOKEN must be set together/);
+    expect(error.message).toMatch(/DISCORD_GUILD_ID must be a Discord id/);
+    expect(error.message).toMatch(/LOG_LEVEL/);
+    for (const value of [SECRET_TOKEN, 'tower:8181 with spaces', 'often', 'my-server', 'loud']) {
+      expect(error.message).not.toContain(value);
+    }
+  });
+
+  it('reports a missing token when nothing is set', () => {
+    expect(problems({}).message).toMatch(/DISCORD_TOKEN is required/);
+  });
+
+  it('treats empty lines from .env files as unset', () => {
+    const config = loadConfig({ ...VALID, PLEX_POLL_INTERVAL: '', DISCORD_GUILD_ID: '  ' });
+    expect(config.plex.pollIntervalS).toBe(30);
+    expect(config.discord.guildId).toBeUndefined();
+  });
+
+  it('needs only the Discord application for deploy-commands, and no Discord token for the CLI', () => {
+    expect(() =>
+      loadConfig({ DISCORD_TOKEN: 'x', DISCORD_CLIENT_ID: '123456789012345678' }, 'deploy'),
+    ).not.toThrow();
+    expect(problems({ DISCORD_TOKEN: 'x' }, 'deploy').message).toMatch(/DISCORD_CLIENT_ID is required/);
+    expect(() => loadConfig({ TAUTULLI_URL: 'http://t:8181', TAUTULLI_API_KEY: 'k' }, 'cli')).not.toThrow();
+  });
+
+  it('parses custom prefixes and rejects intervals out of range', () => {
+    expect(loadConfig({ ...VALID, COMMAND_PREFIXES: '!Alex, ?plex' }).discord.prefixes).toEqual([
+      '!alex',
+      '?plex',
+    ]);
+    expect(problems({ ...VALID, PLEX_POLL_INTERVAL: '1' }).message).toMatch(
+      /PLEX_POLL_INTERVAL must be at least 5/,
+    );
+  });
+
+  it('keeps the secret values for the logger to scrub', () => {
+    expect(
+      loadConfig({ ...VALID, PLEX_URL: 'http://p:32400', PLEX_TOKEN: 'plex-token-123' }).secrets,
+    ).toEqual([SECRET_TOKEN, 'plex-token-123', VALID.TAUTULLI_API_KEY]);
+  });
+});

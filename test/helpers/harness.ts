@@ -1,0 +1,61 @@
+import { loadConfig } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
+import { startBot } from '../../src/bot/index.ts';
+import type { Bot } from '../../src/bot/index.ts';
+import { createServices } from '../../src/services/index.ts';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
+import type { FakeDiscord, FakeDiscordOptions } from '../fakes/discord/index.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
+import { captureLogger } from './logs.ts';
+
+export const ADMIN_ROLE_ID = '990000000000000001';
+
+export interface Harness {
+  discord: FakeDiscord;
+  tautulli: TautulliFake;
+  bot: Bot;
+  config: Config;
+  logs: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot (real discord.js client, real services) wired to a fake Discord and a fake Tautulli.
+ * `env` adds or overrides settings; the fakes' URLs and credentials are filled in.
+ */
+export async function startHarness(
+  options: { env?: Record<string, string>; discord?: FakeDiscordOptions } = {},
+): Promise<Harness> {
+  const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
+  const tautulli = await startTautulliFake();
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_CLIENT_ID: discord.applicationId,
+    DISCORD_API_URL: discord.restApi,
+    ADMIN_ROLE_ID: ADMIN_ROLE_ID,
+    TAUTULLI_URL: tautulli.url,
+    TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
+    UPSTREAM_TIMEOUT: '2',
+    DATA_DIR: '/tmp/autoalex-test',
+    ...options.env,
+  });
+  const { logger, text } = captureLogger(config.secrets, 'debug');
+  const services = createServices(config, logger);
+  const bot = await startBot(
+    { config, services, logger },
+    { rest: { globalRequestsPerSecond: Infinity, retries: 0, timeout: 5000 } },
+  );
+  return {
+    discord,
+    tautulli,
+    bot,
+    config,
+    logs: text,
+    async stop() {
+      await bot.stop();
+      await discord.stop();
+      await tautulli.close();
+    },
+  };
+}
