@@ -5,23 +5,22 @@ export type { Logger } from 'pino';
 
 const REDACTED = '[redacted]';
 
-/** Header and field names that hold credentials wherever they appear in a logged object. */
-const REDACT_PATHS = [
+/** Field and header names that hold credentials, redacted at any of the first three levels of a log object. */
+const CREDENTIAL_KEYS = [
   'token',
   'apiKey',
   'apikey',
   'password',
   'authorization',
-  '*.token',
-  '*.apiKey',
-  '*.apikey',
-  '*.password',
-  '*.authorization',
-  '*.Authorization',
-  '*.headers.authorization',
-  '*.headers["x-plex-token"]',
-  '*.headers["X-Plex-Token"]',
+  'Authorization',
+  '"x-plex-token"',
+  '"X-Plex-Token"',
 ];
+const REDACT_PATHS = CREDENTIAL_KEYS.flatMap((key) => {
+  const k = key.startsWith('"') ? `[${key}]` : key;
+  const child = key.startsWith('"') ? k : `.${k}`;
+  return [k, `*${child}`, `*.*${child}`];
+});
 
 /** Query parameters and URL user-info that carry credentials (Plex, Tautulli, Discogs, webhooks). */
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -90,7 +89,12 @@ export function createLogger(options: LoggerOptions): Logger {
  * (with the API key in params) and must never be serialised as is.
  */
 export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) {
+    // Already serialised (the log formatter runs first) or a plain object: keep it.
+    return typeof error === 'object' && error !== null
+      ? (error as Record<string, unknown>)
+      : { message: String(error) };
+  }
   const out: Record<string, unknown> = { type: error.name, message: error.message };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' || typeof code === 'number') out.code = code;

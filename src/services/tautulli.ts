@@ -77,7 +77,10 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       return body.data.response.data;
     } catch (error) {
       const mapped = toUpstreamError('tautulli', error);
-      logger.warn({ cmd, kind: mapped.kind, status: mapped.status, err: mapped }, 'tautulli call failed');
+      logger.warn(
+        { cmd, kind: mapped.kind, status: mapped.status, detail: mapped.message },
+        'tautulli call failed',
+      );
       throw mapped;
     }
   }
