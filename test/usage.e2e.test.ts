@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from './fakes/discord/index.ts';
-import { activityOf, fixtureActivity, sampleActivity } from './fakes/tautulli-sessions.ts';
+import { activityOf, fixtureActivity, sampleActivity, trackSession } from './fakes/tautulli-sessions.ts';
 import type { TautulliFake } from './fakes/tautulli.ts';
 import { ADMIN_ROLE_ID, startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
@@ -110,6 +110,35 @@ describe('/alex usage', () => {
     expect(edit.json.embeds[0].footer.text).toBe(
       '0 streams (0 transcodes) · 0 kbps total · 0 kbps LAN · 0 kbps WAN',
     );
+  });
+
+  it('keeps a crowded server within Discord limits: 10 embeds, long titles cut, the rest summarised', async () => {
+    const long = 'Symphony No. 9 in D minor, Op. 125 “Choral”: IV. Presto – Allegro assai '.repeat(6);
+    h.tautulli.activity = activityOf(
+      Array.from({ length: 14 }, (_, i) =>
+        trackSession({
+          sessionId: `s${String(i).padStart(23, '0')}`,
+          user: i === 0 ? '@everyone *bold* <@123>' : `Listener ${i}`,
+          userId: 2000 + i,
+          artist: 'Wiener Philharmoniker',
+          album: long,
+          track: long,
+          keys: [String(9000 + i), '8999', '8998'],
+        }),
+      ),
+    ) as TautulliFake['activity'];
+    const { edit } = await usage(ADMIN);
+    expect(edit.status).toBe(200);
+    expect(edit.json.embeds).toHaveLength(10);
+    expect(edit.json.embeds[0].title.length).toBeLessThanOrEqual(256);
+    expect(edit.json.embeds[0].fields[0].value).toBe('@everyone \\*bold\\* <@123>');
+    expect(edit.json.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(edit.json.content).toMatch(
+      /^\*\*Now playing on Plex\*\* · 14 streams\n…and 4 more: Listener 10 \(/,
+    );
+    const stop = components(edit.json).find((c) => c.custom_id === 'usage:stop');
+    expect(stop?.options).toHaveLength(14);
+    expect(stop?.options?.every((o) => o.label.length <= 100)).toBe(true);
   });
 
   it('Refresh edits the same message in place with the current streams', async () => {

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleActivity } from './fakes/tautulli-sessions.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from './fakes/tautulli.ts';
+import type { TautulliFake } from './fakes/tautulli.ts';
+
+const exec = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+let tautulli: TautulliFake;
+
+async function run(script: string, args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const configured = () => ({ TAUTULLI_URL: tautulli.url, TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY });
+
+beforeAll(async () => {
+  tautulli = await startTautulliFake();
+  tautulli.activity = sampleActivity() as TautulliFake['activity'];
+});
+afterAll(() => tautulli.close());
+
+describe('autoalex CLI', () => {
+  it('prints the usage reply as readable text', async () => {
+    const { code, stdout } = await run('src/cli.ts', ['usage'], configured());
+    expect(code).toBe(0);
+    expect(stdout).toContain('Now playing on Plex · 3 streams');
+    expect(stdout).toContain('┌ ▶️ Skrillex – Try It Out – Try It Out (Neon mix)');
+    expect(stdout).toContain('│   Transcode (audio flac → mp3, container flac → mp3)');
+    expect(stdout).toContain('└ 3 streams (1 transcode) · 26.7 Mbps total');
+  });
+
+  it('prints the Reply as JSON with --json', async () => {
+    const { code, stdout } = await run('src/cli.ts', ['usage', '--json'], configured());
+    expect(code).toBe(0);
+    const reply = JSON.parse(stdout) as {
+      embeds: Array<{ title: string }>;
+      files: Array<{ name: string; size: number }>;
+    };
+    expect(reply.embeds).toHaveLength(3);
+    expect(reply.files[0]).toMatchObject({
+      name: expect.stringMatching(/^art-\d\.png$/),
+      size: expect.any(Number),
+    });
+  });
+
+  it('lists configuration problems and exits non-zero without a stack trace', async () => {
+    const { code, stderr } = await run('src/cli.ts', ['usage'], { TAUTULLI_URL: 'not a url' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('TAUTULLI_URL must be an http:// or https:// URL');
+    expect(stderr).toContain('TAUTULLI_API_KEY is required but not set');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('explains an unreachable Tautulli and exits 1', async () => {
+    const { code, stdout } = await run('src/cli.ts', ['usage'], {
+      TAUTULLI_URL: 'http://127.0.0.1:9',
+      TAUTULLI_API_KEY: 'k',
+    });
+    expect(code).toBe(1);
+    expect(stdout.trim()).toBe('Tautulli is unreachable right now. Is it running, and is its URL right?');
+  });
+});
+
+describe('the bot entry point', () => {
+  it('refuses a bad configuration with one message listing every problem, and never echoes secrets', async () => {
+    const secret = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.value';
+    const { code, stderr, stdout } = await run('src/index.ts', [], {
+      DISCORD_TOKEN: secret,
+      TAUTULLI_URL: 'ftp://tower',
+      PLEX_POLL_INTERVAL: 'soon',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('the configuration has 3 problem(s)');
+    expect(stderr).toMatch(/TAUTULLI_URL must be an http/);
+    expect(stderr).toMatch(/TAUTULLI_API_KEY is required/);
+    expect(stderr).toMatch(/PLEX_POLL_INTERVAL must be a number of seconds/);
+    expect(stderr + stdout).not.toContain(secret);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm run demo', () => {
+  it('answers one line per argument against its built-in sample servers, without credentials', async () => {
+    const { code, stdout } = await run('scripts/demo.ts', ['/alex usage', '!plex help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Skrillex – Try It Out – Try It Out (Neon mix)');
+    expect(stdout).toContain('Autoalex — Plex, Tautulli and your music, in Discord');
+  });
+});
