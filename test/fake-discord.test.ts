@@ -96,6 +96,8 @@ const isPath = (method: string, pattern: RegExp) => (r: RecordedRequest) =>
 describe('fake Discord with the real discord.js client', () => {
   let fake: FakeDiscord;
   let client: Client;
+  /** Set by the registration test: injected slash commands must carry the registered id. */
+  let statsCommandId: string | undefined;
 
   beforeAll(async () => {
     fake = await startFakeDiscord();
@@ -138,6 +140,7 @@ describe('fake Discord with the real discord.js client', () => {
     const put = await fake.waitForRequest(isPath('PUT', /\/guilds\/\d+\/commands$/));
     expect(put.json[0]).toMatchObject({ name: 'stats', description: 'Listening stats' });
     expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
+    statsCommandId = created.first()?.id;
     const again = await client.application!.commands.set([stats.toJSON()], fake.guildId);
     expect(again.first()?.id).toBe(created.first()?.id);
     const listed = await client.application!.commands.fetch({ guildId: fake.guildId });
@@ -160,9 +163,8 @@ describe('fake Discord with the real discord.js client', () => {
     if (!interaction.isChatInputCommand()) throw new Error('expected a chat input command');
     expect(interaction.options.getSubcommand()).toBe('top');
     expect(interaction.options.getString('model')).toBe('opus');
-    expect(interaction.commandId).toBe(
-      client.application!.commands.cache.first()?.id ?? interaction.commandId,
-    );
+    expect(interaction.commandId).toBe(statsCommandId);
+    expect(interaction.commandGuildId).toBe(fake.guildId);
     expect(interaction.user.username).toBe('alex');
     expect(interaction.channelId).toBe(fake.channelId);
 
@@ -429,6 +431,7 @@ describe('fake Discord with the real discord.js client', () => {
   it('alert to the second channel with a file; no route the fake lacks was called', async () => {
     const channel = await client.channels.fetch(fake.alertChannelId);
     if (!channel?.isSendable()) throw new Error('alert channel missing');
+    await channel.sendTyping();
     const sent = await channel.send({
       content: 'server down',
       files: [new AttachmentBuilder(Buffer.from('{"ok":false}\n'), { name: 'details.json' })],

@@ -1,0 +1,14 @@
+// A fake Discord (REST + gateway) on 127.0.0.1 that the real discord.js client logs into, for end-to-end
+// tests of the bot without network access. See /work/shared/notes/fake-discord.md for the research behind it.
+export { startFakeDiscord } from './server.ts';
+export { PERMISSIONS } from './guild.ts';
+export type {
+  FakeDiscord,
+  FakeDiscordOptions,
+  InjectedInteraction,
+  InjectOption,
+  InjectUser,
+  RecordedFile,
+  RecordedRequest,
+  StoredMessage,
+} from './types.ts';
