@@ -52,6 +52,21 @@ const schema = z.object({
   PLEX_TOKEN: optionalText,
   PLEX_CONTAINER_NAME: z.string().trim().min(1).default('binhex-plexpass'),
   PLEX_POLL_INTERVAL: seconds(30, 5, 86_400),
+  PLEX_MUSIC_SECTIONS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  LIBRARY_REFRESH_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(0, 'must be 0 (never) or more')
+    .max(10_080, 'must be at most 10080 (a week)')
+    .default(60),
 
   TAUTULLI_URL: httpUrl.optional(),
   TAUTULLI_API_KEY: optionalText,
@@ -93,7 +108,16 @@ export type Config = Readonly<{
     adminRoleId: string | undefined;
     prefixes: readonly string[];
   };
-  plex: { url: string | undefined; token: string | undefined; containerName: string; pollIntervalS: number };
+  plex: {
+    url: string | undefined;
+    token: string | undefined;
+    containerName: string;
+    pollIntervalS: number;
+    /** Music sections to use, by title or id; empty = every music section. */
+    musicSections: readonly string[];
+    /** How often the autocomplete index is rebuilt; 0 = only at start-up and on demand. */
+    libraryRefreshMinutes: number;
+  };
   tautulli: { url: string | undefined; apiKey: string | undefined; terminateMessage: string };
   upstreamTimeoutMs: number;
   musicbrainz: { appName: string; contact: string | undefined; userAgent: string | undefined };
@@ -161,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       token: c.PLEX_TOKEN,
       containerName: c.PLEX_CONTAINER_NAME,
       pollIntervalS: c.PLEX_POLL_INTERVAL,
+      musicSections: c.PLEX_MUSIC_SECTIONS,
+      libraryRefreshMinutes: c.LIBRARY_REFRESH_MINUTES,
     },
     tautulli: {
       url: c.TAUTULLI_URL,

@@ -8,7 +8,7 @@ const envExample = readFileSync(new URL('../.env.example', import.meta.url), 'ut
 describe('documentation stays true', () => {
   it('the README configuration table lists exactly the settings src/config.ts reads', () => {
     const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## How it is built'));
-    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 

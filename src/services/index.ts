@@ -1,28 +1,69 @@
 import type { Config } from '../config.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { createLibraryIndex } from './library-index.ts';
+import type { LibraryIndex } from './library-index.ts';
+import { createPlexService } from './plex.ts';
+import type { PlexService } from './plex.ts';
+import { openStore } from './store.ts';
+import type { Store } from './store.ts';
 import { createTautulliService } from './tautulli.ts';
 import type { TautulliService } from './tautulli.ts';
 
-/** Every upstream client the commands use; built once from validated config. */
+/** Every upstream client and local resource the commands use; built once from validated config. */
 export interface Services {
   tautulli: TautulliService;
+  plex: PlexService;
+  library: LibraryIndex;
+  store: Store;
+  close(): void;
 }
 
-function notConfigured(what: string, keys: string): never {
-  throw new UserFacingError(`${what} is not configured on this bot: an admin needs to set ${keys}.`);
+/** A stand-in whose every method answers "not configured", so one missing upstream never stops the rest. */
+function unconfigured<T extends object>(what: string, keys: string): T {
+  return new Proxy({} as T, {
+    get: () => async () => {
+      throw new UserFacingError(`${what} is not configured on this bot: an admin needs to set ${keys}.`);
+    },
+  });
+}
+
+/** Opens the database on first use, so commands that never need it (and the CLI) work without DATA_DIR. */
+function lazyStore(dataDir: string, logger: Logger): Store {
+  let store: Store | undefined;
+  const open = (): Store => {
+    if (store) return store;
+    try {
+      return (store = openStore(dataDir));
+    } catch (error) {
+      logger.error({ err: error, dataDir }, 'cannot open the database');
+      throw new UserFacingError(
+        'Autoalex cannot open its database. An admin needs to check that DATA_DIR is writable.',
+      );
+    }
+  };
+  return {
+    getLink: (id) => open().getLink(id),
+    setLink: (link) => open().setLink(link),
+    removeLink: (id) => open().removeLink(id),
+    close: () => store?.close(),
+  };
 }
 
 /** The composition root: the only place that turns config into clients. */
 export function createServices(config: Config, logger: Logger): Services {
-  const { url, apiKey } = config.tautulli;
-  const tautulli: TautulliService =
-    url && apiKey
-      ? createTautulliService({ baseUrl: url, apiKey, timeoutMs: config.upstreamTimeoutMs, logger })
-      : {
-          getActivity: () => notConfigured('Tautulli', 'TAUTULLI_URL and TAUTULLI_API_KEY'),
-          terminateSession: () => notConfigured('Tautulli', 'TAUTULLI_URL and TAUTULLI_API_KEY'),
-          getImage: async () => null,
-        };
-  return { tautulli };
+  const timeoutMs = config.upstreamTimeoutMs;
+  const { url: tautulliUrl, apiKey } = config.tautulli;
+  const tautulli =
+    tautulliUrl && apiKey
+      ? createTautulliService({ baseUrl: tautulliUrl, apiKey, timeoutMs, logger })
+      : unconfigured<TautulliService>('Tautulli', 'TAUTULLI_URL and TAUTULLI_API_KEY');
+  const { url: plexUrl, token } = config.plex;
+  const plex =
+    plexUrl && token
+      ? createPlexService({ baseUrl: plexUrl, token, timeoutMs, logger })
+      : unconfigured<PlexService>('Plex', 'PLEX_URL and PLEX_TOKEN');
+  const library = createLibraryIndex({ plex, logger, sections: config.plex.musicSections });
+  const store = lazyStore(config.dataDir, logger);
+  return { tautulli, plex, library, store, close: () => store.close() };
 }

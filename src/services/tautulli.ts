@@ -6,8 +6,11 @@ import type { Logger } from '../logger.ts';
 import { toUpstreamError } from './http-errors.ts';
 import { parseActivity } from './tautulli-activity.ts';
 import type { Activity } from './tautulli-activity.ts';
+import { addHistoryPage, HISTORY_PAGE_SIZE, parseUsers } from './tautulli-history.ts';
+import type { PlayCounts, TautulliUser } from './tautulli-history.ts';
 
 export type { Activity, StreamSession } from './tautulli-activity.ts';
+export type { PlayCounts, TautulliUser } from './tautulli-history.ts';
 
 export interface TautulliOptions {
   /** Tautulli's base URL, e.g. http://tower:8181 (with any reverse-proxy path, without /api/v2). */
@@ -33,6 +36,14 @@ export interface TautulliService {
   terminateSession(sessionId: string, message: string): Promise<void>;
   /** An image from Plex through Tautulli's proxy, or null when it has none. Never throws. */
   getImage(img: string, size: { width: number; height: number }): Promise<Buffer | null>;
+  /** Plex users Tautulli knows (`get_users`), without the synthetic "Local" user. */
+  getUsers(): Promise<TautulliUser[]>;
+  /**
+   * Track plays of one artist (`grandparent_rating_key`), per user and track, for the given users or
+   * everyone. One paged walk of `get_history` (users comma-joined), so the number of requests depends on
+   * the number of plays, never on the number of tracks.
+   */
+  artistPlays(artistKey: string, userIds: readonly string[] | 'all'): Promise<PlayCounts>;
 }
 
 export function createTautulliService(options: TautulliOptions): TautulliService {
@@ -97,6 +108,28 @@ export function createTautulliService(options: TautulliOptions): TautulliService
     },
     async getImage(img, size) {
       return fetchImage(http, logger, img, size);
+    },
+    async getUsers() {
+      const users = parseUsers(await call('get_users'));
+      if (!users) throw new UpstreamError('tautulli', 'bad_response', 'get_users: unexpected data');
+      return users;
+    },
+    async artistPlays(artistKey, userIds) {
+      const counts: PlayCounts = new Map();
+      const filter: Record<string, string | number> = {
+        grandparent_rating_key: artistKey,
+        media_type: 'track',
+        grouping: 0,
+        order_column: 'date',
+        order_dir: 'desc',
+        length: HISTORY_PAGE_SIZE,
+      };
+      if (userIds !== 'all') filter.user_id = userIds.join(',');
+      for (let start = 0; ; start += HISTORY_PAGE_SIZE) {
+        const page = addHistoryPage(await call('get_history', { ...filter, start }), counts);
+        if (!page) throw new UpstreamError('tautulli', 'bad_response', 'get_history: unexpected data');
+        if (page.rows < HISTORY_PAGE_SIZE || start + page.rows >= page.total) return counts;
+      }
     },
   };
 }

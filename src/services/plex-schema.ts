@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Plex JSON, parsed leniently: lists are `MediaContainer.Metadata[]` whatever the XML element was, numbers
+ * are sometimes strings (transcode JSON) and optional fields come and go with the agent
+ * (notes/api-facts.md §1). ratingKeys are always normalised to strings.
+ */
+
+const key = z.union([z.string(), z.number()]).transform(String);
+const num = z
+  .union([z.number(), z.string()])
+  .transform((value) => Number(value))
+  .pipe(z.number().finite())
+  .optional()
+  .catch(undefined);
+const text = z.string().optional().catch(undefined);
+
+const guids = z
+  .array(z.object({ id: z.string() }))
+  .optional()
+  .catch(undefined)
+  .transform((list) => list?.map((g) => g.id) ?? []);
+
+const part = z.object({
+  id: key,
+  key: z.string(),
+  size: num,
+  duration: num,
+  container: text,
+  file: text,
+});
+
+export const plexItem = z.object({
+  ratingKey: key,
+  type: text,
+  title: z.string().catch(''),
+  titleSort: text,
+  originalTitle: text,
+  parentRatingKey: key.optional().catch(undefined),
+  parentTitle: text,
+  grandparentRatingKey: key.optional().catch(undefined),
+  grandparentTitle: text,
+  index: num,
+  parentIndex: num,
+  year: num,
+  duration: num,
+  leafCount: num,
+  userRating: num,
+  summary: text,
+  thumb: text,
+  parentThumb: text,
+  librarySectionID: key.optional().catch(undefined),
+  Guid: guids,
+  Media: z
+    .array(z.object({ Part: z.array(part).optional().catch(undefined) }))
+    .optional()
+    .catch(undefined),
+});
+export type PlexItem = z.infer<typeof plexItem>;
+
+export const itemContainer = z.object({
+  MediaContainer: z.object({
+    size: num,
+    totalSize: num,
+    offset: num,
+    Metadata: z.array(z.unknown()).optional(),
+  }),
+});
+
+export const sectionContainer = z.object({
+  MediaContainer: z.object({
+    Directory: z
+      .array(z.object({ key: key, type: z.string(), title: z.string(), agent: text }))
+      .optional()
+      .default([]),
+  }),
+});
+
+export const identityContainer = z.object({
+  MediaContainer: z.object({
+    machineIdentifier: z.string(),
+    version: z.string().optional().default(''),
+    friendlyName: text,
+  }),
+});
+
+/** Parses each item on its own, so one odd item never sinks a whole page. */
+export function parseItems(raw: readonly unknown[] | undefined): PlexItem[] {
+  const items: PlexItem[] = [];
+  for (const entry of raw ?? []) {
+    const parsed = plexItem.safeParse(entry);
+    if (parsed.success) items.push(parsed.data);
+  }
+  return items;
+}
+
+/** The MusicBrainz id among an item's Guids (`mbid://<uuid>`, no entity segment), if any. */
+export function musicBrainzId(item: Pick<PlexItem, 'Guid'>): string | undefined {
+  return item.Guid.find((id) => id.startsWith('mbid://'))?.slice('mbid://'.length);
+}

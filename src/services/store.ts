@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The bot's own state in one SQLite file under DATA_DIR. Schema changes are numbered migrations applied
+ * in order and recorded in `PRAGMA user_version`, so an old database upgrades in place and nothing is lost.
+ */
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE user_links (
+     discord_user_id TEXT PRIMARY KEY,
+     plex_user_id TEXT NOT NULL,
+     plex_user_name TEXT NOT NULL,
+     linked_by TEXT NOT NULL,
+     linked_at INTEGER NOT NULL
+   )`,
+];
+
+export interface UserLink {
+  discordUserId: string;
+  plexUserId: string;
+  plexUserName: string;
+  linkedBy: string;
+  linkedAt: number;
+}
+
+export interface Store {
+  getLink(discordUserId: string): UserLink | undefined;
+  setLink(link: UserLink): void;
+  removeLink(discordUserId: string): boolean;
+  close(): void;
+}
+
+export const DATABASE_FILE = 'autoalex.db';
+
+/** Opens (creating if needed) the database; `':memory:'` gives a throwaway store. */
+export function openStore(dataDir: string | ':memory:'): Store {
+  let file: string = dataDir;
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, DATABASE_FILE);
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+
+  const select = db.prepare<
+    [string],
+    {
+      discord_user_id: string;
+      plex_user_id: string;
+      plex_user_name: string;
+      linked_by: string;
+      linked_at: number;
+    }
+  >('SELECT * FROM user_links WHERE discord_user_id = ?');
+  const upsert = db.prepare(
+    `INSERT INTO user_links (discord_user_id, plex_user_id, plex_user_name, linked_by, linked_at)
+     VALUES (@discordUserId, @plexUserId, @plexUserName, @linkedBy, @linkedAt)
+     ON CONFLICT(discord_user_id) DO UPDATE SET plex_user_id = excluded.plex_user_id,
+       plex_user_name = excluded.plex_user_name, linked_by = excluded.linked_by, linked_at = excluded.linked_at`,
+  );
+  const remove = db.prepare('DELETE FROM user_links WHERE discord_user_id = ?');
+
+  return {
+    getLink(discordUserId) {
+      const row = select.get(discordUserId);
+      return row
+        ? {
+            discordUserId: row.discord_user_id,
+            plexUserId: row.plex_user_id,
+            plexUserName: row.plex_user_name,
+            linkedBy: row.linked_by,
+            linkedAt: row.linked_at,
+          }
+        : undefined;
+    },
+    setLink(link) {
+      upsert.run(link);
+    },
+    removeLink(discordUserId) {
+      return remove.run(discordUserId).changes > 0;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
