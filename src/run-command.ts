@@ -24,6 +24,7 @@ export async function runCommandLine(
     ...deps,
     caller: { id: 'cli', name: 'terminal', isAdmin: true },
     transport: 'cli',
+    invokedAs: 'cli',
     attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
     progress: (text) => deps.logger.info(text),
   };

@@ -25,12 +25,13 @@ export function matchPrefix(
   return null;
 }
 
-function contextFor(message: Message, deps: BotDeps): CommandContext {
+function contextFor(message: Message, deps: BotDeps, invokedAs: string): CommandContext {
   return {
     services: deps.services,
     config: deps.config,
     logger: deps.logger.child({ messageId: message.id, userId: message.author.id }),
     transport: 'prefix',
+    invokedAs,
     caller: {
       id: message.author.id,
       name: message.member?.displayName ?? message.author.username,
@@ -50,7 +51,7 @@ export async function routeMessage(message: Message, deps: BotDeps): Promise<voi
   if (message.author.bot || !message.inGuild()) return;
   const match = matchPrefix(message.content, deps.config.discord.prefixes);
   if (!match) return;
-  const ctx = contextFor(message, deps);
+  const ctx = contextFor(message, deps, match.prefix);
   try {
     const [name = 'help', ...words] = match.words;
     const command = findCommand(name);

@@ -31,6 +31,7 @@ function contextFor(interaction: BaseInteraction, deps: BotDeps, transport: Tran
     config: deps.config,
     logger,
     transport,
+    invokedAs: '/alex',
     caller: {
       id: interaction.user.id,
       name: interaction.user.globalName ?? interaction.user.username,

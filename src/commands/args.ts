@@ -22,6 +22,12 @@ function coerce(option: CommandOption, raw: string): string | number | boolean {
         throw new UserFacingError(`\`${option.name}\` can be at most ${option.maxLength} characters.`);
       }
       return raw;
+    case 'user': {
+      // A mention (<@123>, <@!123>) or a raw id, as typed in a prefix command.
+      const id = /^<@!?(\d{17,20})>$/.exec(raw)?.[1] ?? (/^\d{17,20}$/.test(raw) ? raw : undefined);
+      if (!id) throw new UserFacingError(`\`${option.name}\` must be a mention like @someone.`);
+      return id;
+    }
     case 'boolean':
       if (/^(true|yes|1|on)$/i.test(raw)) return true;
       if (/^(false|no|0|off)$/i.test(raw)) return false;

@@ -45,6 +45,9 @@ function addOption(sub: SlashCommandSubcommandBuilder, option: CommandOption): v
     case 'boolean':
       sub.addBooleanOption((o) => base(o));
       break;
+    case 'user':
+      sub.addUserOption((o) => base(o));
+      break;
   }
 }
 

@@ -3,7 +3,8 @@ import type { Logger } from '../logger.ts';
 import type { Reply } from '../reply.ts';
 import type { Services } from '../services/index.ts';
 
-export type OptionType = 'string' | 'integer' | 'number' | 'boolean';
+/** `user` is a Discord member: a picker in slash commands, a mention or id in text. */
+export type OptionType = 'string' | 'integer' | 'number' | 'boolean' | 'user';
 
 /** One option of a subcommand; the slash definition, the prefix parser and the CLI all read it. */
 export interface CommandOption {
@@ -35,6 +36,8 @@ export interface CommandContext {
   logger: Logger;
   caller: Caller;
   transport: Transport;
+  /** How the command was called ('/alex', '!alex', '!plex', 'cli'): replies and defaults may depend on it. */
+  invokedAs: string;
   /** Largest upload this reply may carry, in bytes (the interaction's attachment_size_limit). */
   attachmentSizeLimit: number;
   /** Reports progress of long work; the adapter throttles it into message edits. */

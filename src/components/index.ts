@@ -1,7 +1,9 @@
+import { compareComponents } from './compare.ts';
+import { completionComponents } from './completion.ts';
 import type { ComponentHandler } from './types.ts';
 import { usageComponents } from './usage.ts';
 
 /** custom_id namespace → the module that built the component; routing is one map lookup. */
 export const COMPONENT_HANDLERS: ReadonlyMap<string, ComponentHandler> = new Map(
-  [usageComponents].map((handler) => [handler.namespace, handler]),
+  [usageComponents, completionComponents, compareComponents].map((handler) => [handler.namespace, handler]),
 );

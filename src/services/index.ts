@@ -9,12 +9,15 @@ import { openStore } from './store.ts';
 import type { Store } from './store.ts';
 import { createTautulliService } from './tautulli.ts';
 import type { TautulliService } from './tautulli.ts';
+import { createUserDirectory } from './user-directory.ts';
+import type { UserDirectory } from './user-directory.ts';
 
 /** Every upstream client and local resource the commands use; built once from validated config. */
 export interface Services {
   tautulli: TautulliService;
   plex: PlexService;
   library: LibraryIndex;
+  users: UserDirectory;
   store: Store;
   close(): void;
 }
@@ -65,5 +68,6 @@ export function createServices(config: Config, logger: Logger): Services {
       : unconfigured<PlexService>('Plex', 'PLEX_URL and PLEX_TOKEN');
   const library = createLibraryIndex({ plex, logger, sections: config.plex.musicSections });
   const store = lazyStore(config.dataDir, logger);
-  return { tautulli, plex, library, store, close: () => store.close() };
+  const users = createUserDirectory(tautulli, logger);
+  return { tautulli, plex, library, users, store, close: () => store.close() };
 }

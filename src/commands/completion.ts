@@ -1,0 +1,39 @@
+import { completionFor } from '../components/completion.ts';
+import { libraryChoices, userChoices } from './autocomplete.ts';
+import type { Command } from './types.ts';
+
+/** `/alex completion artist [user]`: how much of an artist's catalogue someone has heard. */
+export const completion: Command = {
+  name: 'completion',
+  description: "How much of an artist's collection on this server you (or someone) have listened to",
+  options: [
+    {
+      name: 'artist',
+      description: 'Artist in the Plex library',
+      type: 'string',
+      required: true,
+      autocomplete: true,
+      maxLength: 200,
+    },
+    {
+      name: 'user',
+      description: 'Plex user (default: you; "all" = everyone)',
+      type: 'string',
+      autocomplete: true,
+      maxLength: 100,
+    },
+  ],
+  defer: true,
+  examples: [
+    '/alex completion artist:Skrillex',
+    '/alex completion artist:Skrillex user:all',
+    '!alex completion Skrillex',
+  ],
+  run: (args, ctx) =>
+    completionFor(String(args.artist), args.user === undefined ? undefined : String(args.user), ctx),
+  async complete(option, text, _args, ctx) {
+    if (option === 'artist') return libraryChoices('artist', text, ctx);
+    if (option === 'user') return userChoices(text, ctx, true);
+    return [];
+  },
+};

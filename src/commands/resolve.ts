@@ -1,0 +1,82 @@
+import { UpstreamError, UserFacingError } from '../errors.ts';
+import { escapeMarkdown, truncate } from '../reply.ts';
+import type { IndexEntry } from '../services/library-index.ts';
+import { normalize } from '../services/text-match.ts';
+import type { CommandContext } from './types.ts';
+
+/** Whose listening a statistic is about: one Plex user, or everyone on the server. */
+export type Listener = { kind: 'user'; userId: string; name: string; isCaller: boolean } | { kind: 'all' };
+
+export const EVERYONE = 'all';
+
+export function linkHint(invokedAs: string): string {
+  const slash = invokedAs.startsWith('/') || invokedAs === 'cli';
+  const example = slash
+    ? '`/alex link plex_user:<your Plex name>`'
+    : `\`${invokedAs} link <your Plex name>\``;
+  return `You haven't linked your Plex account yet. Link it with ${example}, or name a user (\`user:all\` counts everyone).`;
+}
+
+function listNames(names: readonly string[], max = 10): string {
+  const shown = names.slice(0, max).map(escapeMarkdown).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/**
+ * Turns a `user` argument into a listener: a Tautulli user id (from autocomplete), a name, or `all`.
+ * Without one, the caller's link; with no link, everyone on the `!plex` form (as the original spec's
+ * command did) and a how-to-link answer elsewhere.
+ */
+export async function resolveListener(text: string | undefined, ctx: CommandContext): Promise<Listener> {
+  if (text !== undefined && text.trim() !== '') {
+    if ([EVERYONE, 'everyone', '*'].includes(text.trim().toLowerCase())) return { kind: 'all' };
+    const found = await ctx.services.users.find(text);
+    if (Array.isArray(found)) {
+      throw new UserFacingError(
+        `Several Plex users match “${escapeMarkdown(truncate(text, 50))}”: ${listNames(found.map((u) => u.name))}. Be more specific.`,
+      );
+    }
+    if (!found) {
+      const known = (await ctx.services.users.list()).map((u) => u.name);
+      throw new UserFacingError(
+        `There is no Plex user named “${escapeMarkdown(truncate(text, 50))}”. Known users: ${listNames(known)}.`,
+      );
+    }
+    const link = ctx.services.store.getLink(ctx.caller.id);
+    return {
+      kind: 'user',
+      userId: found.userId,
+      name: found.name,
+      isCaller: link?.plexUserId === found.userId,
+    };
+  }
+  const link = ctx.services.store.getLink(ctx.caller.id);
+  if (link) return { kind: 'user', userId: link.plexUserId, name: link.plexUserName, isCaller: true };
+  if (ctx.invokedAs === '!plex' || ctx.transport === 'cli') return { kind: 'all' };
+  throw new UserFacingError(linkHint(ctx.invokedAs));
+}
+
+export type ArtistMatch = { artist: IndexEntry } | { choices: IndexEntry[] };
+
+/**
+ * Finds the artist a user meant: a rating key from autocomplete, the exact name, the only match, or
+ * several close matches to choose from. Unknown names get the closest suggestions.
+ */
+export async function resolveArtist(text: string, ctx: CommandContext): Promise<ArtistMatch> {
+  const { library } = ctx.services;
+  if (!(await library.ready())) throw new UpstreamError('plex', 'unreachable', 'library index unavailable');
+  const trimmed = text.trim();
+  const byKey = library.get(trimmed);
+  if (byKey?.kind === 'artist') return { artist: byKey };
+  const matches = library.search('artist', trimmed, 10);
+  const q = normalize(trimmed);
+  const exact = matches.filter((m) => m.name === q);
+  if (exact.length === 1) return { artist: exact[0] as IndexEntry };
+  if (matches.length === 1) return { artist: matches[0] as IndexEntry };
+  if (matches.length > 1) return { choices: exact.length > 1 ? exact : matches };
+  const suggestions = library.suggestArtists(trimmed, 3).map((a) => a.label);
+  const closest = suggestions.length > 0 ? ` Closest: ${listNames(suggestions)}.` : '';
+  throw new UserFacingError(
+    `There is no artist named “${escapeMarkdown(truncate(trimmed, 80))}” on this server.${closest}`,
+  );
+}

@@ -1,0 +1,33 @@
+import { Cron } from 'croner';
+import { libraryRefresh } from './library-refresh.ts';
+import type { Job, JobContext } from './types.ts';
+
+export const JOBS: readonly Job[] = [libraryRefresh];
+
+/** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
+export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {
+  const running: Cron[] = [];
+  for (const job of jobs) {
+    const pattern = job.pattern(ctx.config);
+    if (!pattern) continue;
+    const logger = ctx.logger.child({ job: job.name });
+    running.push(
+      new Cron(
+        pattern,
+        {
+          name: job.name,
+          protect: true,
+          timezone: ctx.config.timeZone,
+          catch: (error) => logger.warn({ err: error }, 'job failed'),
+        },
+        async () => {
+          const started = Date.now();
+          await job.run({ ...ctx, logger });
+          logger.debug({ ms: Date.now() - started }, 'job finished');
+        },
+      ),
+    );
+    logger.info({ pattern }, 'job scheduled');
+  }
+  return () => running.forEach((cron) => cron.stop());
+}
