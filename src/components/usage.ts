@@ -3,7 +3,8 @@ import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } 
 import type { CommandContext } from '../commands/types.ts';
 import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
-import type { Reply, ReplyFile } from '../reply.ts';
+import type { Reply } from '../reply.ts';
+import { fetchArtwork } from '../services/artwork.ts';
 import type { StreamSession } from '../services/tautulli.ts';
 import { footerText, idleEmbed, overflowLine, sessionEmbed, streamTitle } from '../views/usage.ts';
 import { encodeCustomId } from './custom-id.ts';
@@ -11,36 +12,10 @@ import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'usage';
 const THUMB_SIZE = { width: 160, height: 160 };
-/** Album art is a nicety: the reply never waits longer than this for it. */
-const THUMBNAILS_BUDGET_MS = 1500;
 /** Session ids go into custom_ids; Plex's are short alphanumerics, anything else is not offered. */
 const SESSION_ID = /^[\w.-]{1,64}$/;
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
-
-/** Plex serves JPEG art, Tautulli's fallback is PNG: name the file after its bytes so Discord shows it. */
-function imageExtension(data: Buffer): string {
-  if (data.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'png';
-  if (data.subarray(0, 4).toString('latin1') === 'RIFF') return 'webp';
-  return 'jpg';
-}
-
-async function thumbnails(
-  sessions: readonly StreamSession[],
-  ctx: CommandContext,
-): Promise<Map<number, ReplyFile>> {
-  const files = new Map<number, ReplyFile>();
-  const jobs = sessions.map(async (session, index) => {
-    if (!session.thumb) return;
-    const data = await ctx.services.tautulli.getImage(session.thumb, THUMB_SIZE);
-    if (data) files.set(index, { name: `art-${index}.${imageExtension(data)}`, data });
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, THUMBNAILS_BUDGET_MS)));
-  await Promise.race([Promise.allSettled(jobs), budget]);
-  clearTimeout(timer);
-  return new Map(files);
-}
 
 function controls(sessions: readonly StreamSession[], adminControls: boolean): Row[] {
   const rows: Row[] = [
@@ -85,7 +60,10 @@ export async function usageReply(ctx: CommandContext, adminControls: boolean): P
     return { embeds: [idleEmbed(activity)], components: controls([], adminControls), files: [] };
   }
   const shown = activity.sessions.slice(0, LIMITS.embedsPerMessage);
-  const art = await thumbnails(shown, ctx);
+  const art = await fetchArtwork(
+    shown.map((s) => s.thumb),
+    (img) => ctx.services.tautulli.getImage(img, THUMB_SIZE),
+  );
   const embeds: APIEmbed[] = shown.map((session, i) => sessionEmbed(session, art.get(i)?.name));
   const last = embeds[embeds.length - 1] as APIEmbed;
   last.footer = { text: footerText(activity) };

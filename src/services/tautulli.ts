@@ -12,6 +12,8 @@ import type { PlayCounts, TautulliUser } from './tautulli-history.ts';
 export type { Activity, StreamSession } from './tautulli-activity.ts';
 export type { PlayCounts, TautulliUser } from './tautulli-history.ts';
 
+const IMAGE_CACHE_ENTRIES = 64;
+
 export interface TautulliOptions {
   /** Tautulli's base URL, e.g. http://tower:8181 (with any reverse-proxy path, without /api/v2). */
   baseUrl: string;
@@ -55,6 +57,9 @@ export function createTautulliService(options: TautulliOptions): TautulliService
     // Envelope errors come with 4xx statuses; they are read below rather than thrown by axios.
     validateStatus: () => true,
   });
+
+  // Art for the streams on screen is asked for again on every Refresh; thumbnails are a few KB each.
+  const images = new Map<string, Buffer>();
 
   async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const started = performance.now();
@@ -107,7 +112,16 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       await call('terminate_session', { session_id: sessionId, message });
     },
     async getImage(img, size) {
-      return fetchImage(http, logger, img, size);
+      const key = `${img}@${size.width}x${size.height}`;
+      const hit = images.get(key);
+      if (hit) return hit;
+      const data = await fetchImage(http, logger, img, size);
+      if (data) {
+        // Insertion order makes the Map a simple LRU: drop the oldest when full.
+        if (images.size >= IMAGE_CACHE_ENTRIES) images.delete(images.keys().next().value as string);
+        images.set(key, data);
+      }
+      return data;
     },
     async getUsers() {
       const users = parseUsers(await call('get_users'));
