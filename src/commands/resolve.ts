@@ -1,7 +1,7 @@
 import { UpstreamError, UserFacingError } from '../errors.ts';
 import { escapeMarkdown, truncate } from '../reply.ts';
 import type { IndexEntry } from '../services/library-index.ts';
-import { normalize } from '../services/text-match.ts';
+import { matchTier, normalize, queryWords } from '../services/text-match.ts';
 import type { CommandContext } from './types.ts';
 
 /** Whose listening a statistic is about: one Plex user, or everyone on the server. */
@@ -68,8 +68,10 @@ export async function resolveArtist(text: string, ctx: CommandContext): Promise<
   const trimmed = text.trim();
   const byKey = library.get(trimmed);
   if (byKey?.kind === 'artist') return { artist: byKey };
-  const matches = library.search('artist', trimmed, 10);
   const q = normalize(trimmed);
+  // Fuzzy matches help while typing, but are never taken as the answer: "Skrilex" gets suggestions.
+  const words = queryWords(q);
+  const matches = library.search('artist', trimmed, 10).filter((m) => matchTier(m, q, words, false) !== -1);
   const exact = matches.filter((m) => m.name === q);
   if (exact.length === 1) return { artist: exact[0] as IndexEntry };
   if (matches.length === 1) return { artist: matches[0] as IndexEntry };

@@ -46,7 +46,6 @@ const historyRow = z.object({
   user_id: id,
   rating_key: id,
   media_type: z.string().optional(),
-  group_count: z.union([z.number(), z.string()]).nullable().optional(),
 });
 
 const historyPage = z.object({
@@ -61,11 +60,11 @@ export function addHistoryPage(data: unknown, counts: PlayCounts): { rows: numbe
   for (const raw of page.data.data) {
     const row = historyRow.safeParse(raw);
     if (!row.success || (row.data.media_type && row.data.media_type !== 'track')) continue;
-    // With grouping=0 each row is one play; group_count is summed anyway in case a server groups.
-    const plays = Number(row.data.group_count) || 1;
+    // Requested with grouping=1, so each row is one listen (resumed sessions merged); group_count
+    // counts the sessions inside it, not plays.
     let perUser = counts.get(row.data.user_id);
     if (!perUser) counts.set(row.data.user_id, (perUser = new Map()));
-    perUser.set(row.data.rating_key, (perUser.get(row.data.rating_key) ?? 0) + plays);
+    perUser.set(row.data.rating_key, (perUser.get(row.data.rating_key) ?? 0) + 1);
   }
   return { rows: page.data.data.length, total: page.data.recordsFiltered };
 }

@@ -133,7 +133,10 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       const filter: Record<string, string | number> = {
         grandparent_rating_key: artistKey,
         media_type: 'track',
-        grouping: 0,
+        // Tautulli groups a paused-and-resumed listen (same reference_id) into one row: one row, one play.
+        grouping: 1,
+        // Count finished plays only: current streams would otherwise appear as history rows.
+        include_activity: 0,
         order_column: 'date',
         order_dir: 'desc',
         length: HISTORY_PAGE_SIZE,
