@@ -7,6 +7,13 @@ import { startFakeDiscord } from '../fakes/discord/index.ts';
 import type { FakeDiscord, FakeDiscordOptions } from '../fakes/discord/index.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 import type { TautulliFake } from '../fakes/tautulli.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Services } from '../../src/services/index.ts';
+import type { HistoryRow, Library } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import type { PlexFake } from '../fakes/plex.ts';
 import { captureLogger } from './logs.ts';
 
 export const ADMIN_ROLE_ID = '990000000000000001';
@@ -14,6 +21,9 @@ export const ADMIN_ROLE_ID = '990000000000000001';
 export interface Harness {
   discord: FakeDiscord;
   tautulli: TautulliFake;
+  /** Present when the harness was given a library. */
+  plex: PlexFake | undefined;
+  services: Services;
   bot: Bot;
   config: Config;
   logs: () => string;
@@ -25,11 +35,18 @@ export interface Harness {
  * `env` adds or overrides settings; the fakes' URLs and credentials are filled in.
  */
 export async function startHarness(
-  options: { env?: Record<string, string>; discord?: FakeDiscordOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    discord?: FakeDiscordOptions;
+    library?: Library;
+    history?: HistoryRow[];
+  } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
-  const tautulli = await startTautulliFake();
+  const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history: options.history });
+  const plex = options.library ? await startPlexFake(options.library) : undefined;
   const config = loadConfig({
+    ...(plex ? { PLEX_URL: plex.url, PLEX_TOKEN: plex.token } : {}),
     DISCORD_TOKEN: discord.token,
     DISCORD_CLIENT_ID: discord.applicationId,
     DISCORD_API_URL: discord.restApi,
@@ -37,7 +54,7 @@ export async function startHarness(
     TAUTULLI_URL: tautulli.url,
     TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
     UPSTREAM_TIMEOUT: '2',
-    DATA_DIR: '/tmp/autoalex-test',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'autoalex-test-')),
     ...options.env,
   });
   const { logger, text } = captureLogger(config.secrets, 'debug');
@@ -49,13 +66,17 @@ export async function startHarness(
   return {
     discord,
     tautulli,
+    plex,
+    services,
     bot,
     config,
     logs: text,
     async stop() {
       await bot.stop();
+      services.close();
       await discord.stop();
       await tautulli.close();
+      await plex?.close();
     },
   };
 }
