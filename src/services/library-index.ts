@@ -1,7 +1,9 @@
 import type { Logger } from '../logger.ts';
 import type { MusicSection, PlexItem, PlexService } from './plex.ts';
 import { PLEX_TYPE } from './plex.ts';
-import { MATCH_TIER, matchTier, normalize, queryWords, similarity } from './text-match.ts';
+import { buildSearchList, searchList } from './search-list.ts';
+import type { SearchList } from './search-list.ts';
+import { letterMask, normalize, similarity } from './text-match.ts';
 import type { Searchable } from './text-match.ts';
 
 export type EntryKind = 'artist' | 'album' | 'track';
@@ -28,8 +30,6 @@ export interface LibraryIndex {
   stats(): { artists: number; albums: number; tracks: number; builtAt: number | null };
 }
 
-const FUZZY_MIN_QUERY = 3;
-
 function label(kind: EntryKind, item: PlexItem): string {
   if (kind === 'artist') return item.title;
   if (kind === 'album') {
@@ -42,50 +42,38 @@ function label(kind: EntryKind, item: PlexItem): string {
 
 export function toEntry(kind: EntryKind, item: PlexItem): IndexEntry {
   const text = label(kind, item);
+  const words = ` ${normalize(text)}`;
   return {
     kind,
     key: item.ratingKey,
     label: text,
     name: normalize(item.title),
-    words: ` ${normalize(text)}`,
+    words,
+    mask: letterMask(words),
     artistKey:
       kind === 'album' ? item.parentRatingKey : kind === 'track' ? item.grandparentRatingKey : undefined,
   };
 }
 
 interface Snapshot {
-  byKind: Record<EntryKind, IndexEntry[]>;
+  byKind: Record<EntryKind, SearchList<IndexEntry>>;
   byKey: Map<string, IndexEntry>;
   builtAt: number | null;
 }
 
-const EMPTY: Snapshot = { byKind: { artist: [], album: [], track: [] }, byKey: new Map(), builtAt: null };
+const EMPTY: Snapshot = {
+  byKind: {
+    artist: buildSearchList<IndexEntry>([]),
+    album: buildSearchList<IndexEntry>([]),
+    track: buildSearchList<IndexEntry>([]),
+  },
+  byKey: new Map(),
+  builtAt: null,
+};
 
-/** Ranks entries of one kind for a query; a fuzzy pass only runs when the better tiers leave room. */
-export function rank(entries: readonly IndexEntry[], query: string, limit: number): IndexEntry[] {
-  const q = normalize(query);
-  if (!q) return [...entries].sort((a, b) => a.label.localeCompare(b.label)).slice(0, limit);
-  const words = queryWords(q);
-  const tiers: IndexEntry[][] = [[], [], [], [], []];
-  let good = 0;
-  for (const entry of entries) {
-    const tier = matchTier(entry, q, words, false);
-    if (tier === -1) continue;
-    tiers[tier]?.push(entry);
-    good++;
-  }
-  if (good < limit && q.length >= FUZZY_MIN_QUERY) {
-    for (const entry of entries) {
-      if (matchTier(entry, q, words, true) === MATCH_TIER.fuzzy) tiers[MATCH_TIER.fuzzy]?.push(entry);
-    }
-  }
-  const out: IndexEntry[] = [];
-  for (const tier of tiers) {
-    if (out.length >= limit) break;
-    tier.sort((a, b) => a.label.length - b.label.length || a.label.localeCompare(b.label));
-    out.push(...tier.slice(0, limit - out.length));
-  }
-  return out;
+/** Shorter labels first, then by code point: the order results are shown in within a tier. */
+export function byDisplayOrder(a: IndexEntry, b: IndexEntry): number {
+  return a.label.length - b.label.length || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
 }
 
 export function createLibraryIndex(options: {
@@ -107,30 +95,37 @@ export function createLibraryIndex(options: {
 
   async function build(): Promise<void> {
     const started = performance.now();
-    const next: Snapshot = {
-      byKind: { artist: [], album: [], track: [] },
-      byKey: new Map(),
-      builtAt: Date.now(),
-    };
+    const lists: Record<EntryKind, IndexEntry[]> = { artist: [], album: [], track: [] };
+    const byKey = new Map<string, IndexEntry>();
     for (const section of await sectionsToIndex()) {
       for (const kind of ['artist', 'album', 'track'] as const) {
         await options.plex.listSection(section.id, PLEX_TYPE[kind], {
           onPage: (items) => {
             for (const item of items) {
               const entry = toEntry(kind, item);
-              next.byKind[kind].push(entry);
-              next.byKey.set(entry.key, entry);
+              lists[kind].push(entry);
+              byKey.set(entry.key, entry);
             }
           },
         });
       }
     }
+    const sorted = (kind: EntryKind) => buildSearchList(lists[kind].sort(byDisplayOrder));
+    const next: Snapshot = {
+      byKind: { artist: sorted('artist'), album: sorted('album'), track: sorted('track') },
+      byKey,
+      builtAt: Date.now(),
+    };
     snapshot = next;
     logger.info({ ...countsOf(next), ms: Math.round(performance.now() - started) }, 'library index built');
   }
 
   function countsOf(s: Snapshot) {
-    return { artists: s.byKind.artist.length, albums: s.byKind.album.length, tracks: s.byKind.track.length };
+    return {
+      artists: s.byKind.artist.entries.length,
+      albums: s.byKind.album.entries.length,
+      tracks: s.byKind.track.entries.length,
+    };
   }
 
   const index: LibraryIndex = {
@@ -150,11 +145,11 @@ export function createLibraryIndex(options: {
       await index.refresh().catch(() => undefined);
       return snapshot.builtAt !== null;
     },
-    search: (kind, query, limit) => rank(snapshot.byKind[kind], query, limit),
+    search: (kind, query, limit) => searchList(snapshot.byKind[kind], query, limit),
     get: (key) => snapshot.byKey.get(key),
     suggestArtists(query, limit) {
       const q = normalize(query);
-      return snapshot.byKind.artist
+      return snapshot.byKind.artist.entries
         .map((entry) => ({ entry, score: similarity(q, entry.name) }))
         .filter((s) => s.score >= 0.3)
         .sort((a, b) => b.score - a.score)

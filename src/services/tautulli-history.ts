@@ -42,29 +42,30 @@ export function parseUsers(data: unknown): TautulliUser[] | null {
   return users;
 }
 
-const historyRow = z.object({
-  user_id: id,
-  rating_key: id,
-  media_type: z.string().optional(),
-});
+type Id = string | number;
+const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number';
 
-const historyPage = z.object({
-  recordsFiltered: z.union([z.number(), z.string()]).transform(Number),
-  data: z.array(z.unknown()),
-});
-
-/** Adds one get_history page to `counts`; returns how many rows it had and the filtered total, or null. */
+/**
+ * Adds one get_history page to `counts`; returns how many rows it had and the filtered total, or null
+ * when the page is not history at all. Hand-checked rather than schema-parsed: a busy artist can mean
+ * 50,000+ rows, and only three fields of each matter.
+ */
 export function addHistoryPage(data: unknown, counts: PlayCounts): { rows: number; total: number } | null {
-  const page = historyPage.safeParse(data);
-  if (!page.success) return null;
-  for (const raw of page.data.data) {
-    const row = historyRow.safeParse(raw);
-    if (!row.success || (row.data.media_type && row.data.media_type !== 'track')) continue;
+  const page = data as { recordsFiltered?: unknown; data?: unknown } | null;
+  if (typeof page !== 'object' || page === null || !Array.isArray(page.data)) return null;
+  const total = Number(page.recordsFiltered);
+  if (!Number.isFinite(total)) return null;
+  for (const row of page.data as Array<Record<string, unknown> | null>) {
+    if (typeof row !== 'object' || row === null) continue;
+    const { user_id: userId, rating_key: ratingKey, media_type: mediaType } = row;
+    if (!isId(userId) || !isId(ratingKey) || (mediaType !== undefined && mediaType !== 'track')) continue;
     // Requested with grouping=1, so each row is one listen (resumed sessions merged); group_count
     // counts the sessions inside it, not plays.
-    let perUser = counts.get(row.data.user_id);
-    if (!perUser) counts.set(row.data.user_id, (perUser = new Map()));
-    perUser.set(row.data.rating_key, (perUser.get(row.data.rating_key) ?? 0) + 1);
+    const user = String(userId);
+    let perUser = counts.get(user);
+    if (!perUser) counts.set(user, (perUser = new Map()));
+    const key = String(ratingKey);
+    perUser.set(key, (perUser.get(key) ?? 0) + 1);
   }
-  return { rows: page.data.data.length, total: page.data.recordsFiltered };
+  return { rows: page.data.length, total };
 }

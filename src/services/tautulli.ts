@@ -13,6 +13,10 @@ export type { Activity, StreamSession } from './tautulli-activity.ts';
 export type { PlayCounts, TautulliUser } from './tautulli-history.ts';
 
 const IMAGE_CACHE_ENTRIES = 64;
+const PLAYS_CACHE_ENTRIES = 32;
+export const PLAYS_CACHE_TTL_MS = 60_000;
+/** get_history pages in flight at once: Tautulli serves requests on several threads. */
+const HISTORY_PARALLEL_PAGES = 3;
 
 export interface TautulliOptions {
   /** Tautulli's base URL, e.g. http://tower:8181 (with any reverse-proxy path, without /api/v2). */
@@ -60,6 +64,45 @@ export function createTautulliService(options: TautulliOptions): TautulliService
 
   // Art for the streams on screen is asked for again on every Refresh; thumbnails are a few KB each.
   const images = new Map<string, Buffer>();
+
+  // Paging through completion re-asks for the same artist within seconds: keep recent answers briefly.
+  const plays = new Map<string, { counts: PlayCounts; at: number }>();
+
+  /** One paged walk of get_history: first page, then the rest a few at a time. */
+  async function walkHistory(artistKey: string, userIds: readonly string[] | 'all'): Promise<PlayCounts> {
+    const counts: PlayCounts = new Map();
+    const filter: Record<string, string | number> = {
+      grandparent_rating_key: artistKey,
+      media_type: 'track',
+      // Tautulli groups a paused-and-resumed listen (same reference_id) into one row: one row, one play.
+      grouping: 1,
+      // Count finished plays only: current streams would otherwise appear as history rows.
+      include_activity: 0,
+      // Oldest first, so plays that finish during the walk land after the last page, not shift the others.
+      order_column: 'date',
+      order_dir: 'asc',
+      length: HISTORY_PAGE_SIZE,
+    };
+    if (userIds !== 'all') filter.user_id = userIds.join(',');
+    const page = async (start: number) => {
+      const added = addHistoryPage(await call('get_history', { ...filter, start }), counts);
+      if (!added) throw new UpstreamError('tautulli', 'bad_response', 'get_history: unexpected data');
+      return added;
+    };
+    const first = await page(0);
+    const starts: number[] = [];
+    for (
+      let start = first.rows;
+      first.rows === HISTORY_PAGE_SIZE && start < first.total;
+      start += HISTORY_PAGE_SIZE
+    ) {
+      starts.push(start);
+    }
+    for (let i = 0; i < starts.length; i += HISTORY_PARALLEL_PAGES) {
+      await Promise.all(starts.slice(i, i + HISTORY_PARALLEL_PAGES).map(page));
+    }
+    return counts;
+  }
 
   async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const started = performance.now();
@@ -129,24 +172,13 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       return users;
     },
     async artistPlays(artistKey, userIds) {
-      const counts: PlayCounts = new Map();
-      const filter: Record<string, string | number> = {
-        grandparent_rating_key: artistKey,
-        media_type: 'track',
-        // Tautulli groups a paused-and-resumed listen (same reference_id) into one row: one row, one play.
-        grouping: 1,
-        // Count finished plays only: current streams would otherwise appear as history rows.
-        include_activity: 0,
-        order_column: 'date',
-        order_dir: 'desc',
-        length: HISTORY_PAGE_SIZE,
-      };
-      if (userIds !== 'all') filter.user_id = userIds.join(',');
-      for (let start = 0; ; start += HISTORY_PAGE_SIZE) {
-        const page = addHistoryPage(await call('get_history', { ...filter, start }), counts);
-        if (!page) throw new UpstreamError('tautulli', 'bad_response', 'get_history: unexpected data');
-        if (page.rows < HISTORY_PAGE_SIZE || start + page.rows >= page.total) return counts;
-      }
+      const cacheKey = `${artistKey}|${userIds === 'all' ? 'all' : [...userIds].sort().join(',')}`;
+      const hit = plays.get(cacheKey);
+      if (hit && Date.now() - hit.at < PLAYS_CACHE_TTL_MS) return hit.counts;
+      const counts = await walkHistory(artistKey, userIds);
+      if (plays.size >= PLAYS_CACHE_ENTRIES) plays.delete(plays.keys().next().value as string);
+      plays.set(cacheKey, { counts, at: Date.now() });
+      return counts;
     },
   };
 }

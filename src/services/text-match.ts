@@ -20,6 +20,19 @@ export interface Searchable {
   name: string;
   /** ' ' + normalize(full label): the leading space makes word-prefix checks a single `includes`. */
   words: string;
+  /** letterMask(words): lets the fuzzy tier skip most entries with one integer test. */
+  mask: number;
+}
+
+/** One bit per letter a–z and one for any digit: a text can only contain the query's letters in order if it has them all. */
+export function letterMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) mask |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) mask |= 1 << 26;
+  }
+  return mask;
 }
 
 /** True when the letters of `query` appear in `text` in order (skipping spaces in the query). */
@@ -44,6 +57,7 @@ export function matchTier(
   q: string,
   qWords: readonly string[],
   fuzzy: boolean,
+  qMask = 0,
 ): MatchTier | -1 {
   if (entry.name === q) return MATCH_TIER.exact;
   if (entry.name.startsWith(q)) return MATCH_TIER.prefix;
@@ -56,7 +70,7 @@ export function matchTier(
   }
   if (all) return MATCH_TIER.words;
   if (entry.words.includes(q)) return MATCH_TIER.substring;
-  if (fuzzy && isSubsequence(q, entry.words)) return MATCH_TIER.fuzzy;
+  if (fuzzy && (entry.mask & qMask) === qMask && isSubsequence(q, entry.words)) return MATCH_TIER.fuzzy;
   return -1;
 }
 
