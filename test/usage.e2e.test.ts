@@ -302,6 +302,24 @@ describe('!alex usage and !plex usage', () => {
   });
 });
 
+describe('a bot without Plex configured', () => {
+  it('says which settings are missing instead of failing', async () => {
+    const interaction = await h.discord.slashCommand({
+      name: 'alex',
+      subcommand: 'completion',
+      options: [
+        { name: 'artist', type: 3, value: 'Skrillex' },
+        { name: 'user', type: 3, value: 'all' },
+      ],
+      user: MEMBER,
+    });
+    expect((await followUp(interaction.token)).json).toMatchObject({
+      content: 'Plex is not configured on this bot: an admin needs to set PLEX_URL and PLEX_TOKEN.',
+      flags: 64,
+    });
+  });
+});
+
 describe('the bot as a Discord client', () => {
   it('calls no Discord route the fake does not implement', () => {
     expect(h.discord.unhandled.map((r) => `${r.method} ${r.path}`)).toEqual([]);

@@ -1,4 +1,4 @@
-import { UpstreamError, UserFacingError } from '../errors.ts';
+import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, truncate } from '../reply.ts';
 import type { IndexEntry } from '../services/library-index.ts';
 import { matchTier, normalize, queryWords } from '../services/text-match.ts';
@@ -64,7 +64,7 @@ export type ArtistMatch = { artist: IndexEntry } | { choices: IndexEntry[] };
  */
 export async function resolveArtist(text: string, ctx: CommandContext): Promise<ArtistMatch> {
   const { library } = ctx.services;
-  if (!(await library.ready())) throw new UpstreamError('plex', 'unreachable', 'library index unavailable');
+  await library.ready();
   const trimmed = text.trim();
   const byKey = library.get(trimmed);
   if (byKey?.kind === 'artist') return { artist: byKey };

@@ -21,8 +21,8 @@ export interface IndexEntry extends Searchable {
 export interface LibraryIndex {
   /** Rebuilds from Plex; concurrent calls share one build. A failed build keeps the previous index. */
   refresh(): Promise<void>;
-  /** Builds once if nothing was ever built; never throws (autocomplete must keep working). */
-  ready(): Promise<boolean>;
+  /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
+  ready(): Promise<void>;
   search(kind: EntryKind, query: string, limit: number): IndexEntry[];
   get(key: string): IndexEntry | undefined;
   /** Artists whose names look like `query`, best first, for "did you mean". */
@@ -141,9 +141,7 @@ export function createLibraryIndex(options: {
       return building;
     },
     async ready() {
-      if (snapshot.builtAt !== null) return true;
-      await index.refresh().catch(() => undefined);
-      return snapshot.builtAt !== null;
+      if (snapshot.builtAt === null) await index.refresh();
     },
     search: (kind, query, limit) => searchList(snapshot.byKind[kind], query, limit),
     get: (key) => snapshot.byKey.get(key),
