@@ -1,10 +1,14 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../src/errors.ts';
 import { createLibraryIndex } from '../src/services/library-index.ts';
 import { createPlexService, musicBrainzId, PAGE_SIZE, PLEX_TYPE } from '../src/services/plex.ts';
+import { PLAYLIST_ADD_CHUNK } from '../src/services/plex-writes.ts';
 import { generateLibrary } from './fakes/library.ts';
 import type { Library } from './fakes/library.ts';
-import { startPlexFake } from './fakes/plex.ts';
+import { defaultPartData, startPlexFake } from './fakes/plex.ts';
 import type { PlexFake } from './fakes/plex.ts';
 import { captureLogger } from './helpers/logs.ts';
 
@@ -103,6 +107,84 @@ describe('Plex service', () => {
   it('never logs the token', () => {
     expect(logText()).toContain('plex call failed');
     expect(logText()).not.toContain('fake-plex-token');
+  });
+});
+
+describe('Plex writes, search and downloads', () => {
+  it("searches Plex's hubs by type", async () => {
+    expect((await plex().search('skrillex', 5)).artists[0]?.title).toBe('Skrillex');
+    const results = await plex().search('try it out', 5);
+    expect(results.albums.map((a) => a.title)).toContain('Try It Out');
+    expect(results.tracks.map((t) => t.title)).toContain('Try It Out (Neon mix)');
+  });
+
+  it('creates a playlist, adds in chunks of comma-joined keys, removes by playlistItemID', async () => {
+    const keys = lib.tracks.slice(0, PLAYLIST_ADD_CHUNK + 50).map((t) => t.ratingKey);
+    const created = await plex().createPlaylist('Autoalex test', keys.slice(0, 1));
+    expect(created).toMatchObject({ title: 'Autoalex test', smart: false });
+    const before = fake.requests.length;
+    expect(await plex().addToPlaylist(created.ratingKey, keys.slice(1))).toBe(2);
+    const puts = fake.requests.slice(before).filter((r) => r.method === 'PUT');
+    expect(puts).toHaveLength(2);
+    expect(puts[0]?.query.uri).toBe(
+      `server://${lib.machineIdentifier}/com.plexapp.plugins.library/library/metadata/${keys.slice(1, PLAYLIST_ADD_CHUNK + 1).join(',')}`,
+    );
+    const items = await plex().playlistItems(created.ratingKey);
+    expect(items.map((i) => i.ratingKey)).toEqual(keys);
+    expect(items[0]?.playlistItemID).not.toBe(items[0]?.ratingKey);
+    await plex().removeFromPlaylist(created.ratingKey, items[0]?.playlistItemID ?? '');
+    expect((await plex().playlistItems(created.ratingKey)).map((i) => i.ratingKey)).toEqual(keys.slice(1));
+    const smart = fake.addPlaylist({ title: 'Smart one', smart: true, ratingKeys: keys.slice(0, 2) });
+    expect((await plex().playlists()).find((p) => p.ratingKey === smart.ratingKey)).toMatchObject({
+      smart: true,
+    });
+    await expect(plex().addToPlaylist(smart.ratingKey, keys.slice(0, 1))).rejects.toMatchObject({
+      kind: 'bad_response',
+      status: 400,
+    });
+  });
+
+  it('writes and locks an album summary, and rates and unrates a track', async () => {
+    const album = lib.albums[3];
+    await plex().editAlbumSummary(
+      lib.sectionId,
+      album?.ratingKey ?? '',
+      'Line one\nJohn Coltrane: Tenor Saxophone & more',
+    );
+    expect(fake.edits.at(-1)).toMatchObject({
+      ratingKey: album?.ratingKey,
+      field: 'summary',
+      value: 'Line one\nJohn Coltrane: Tenor Saxophone & more',
+      locked: true,
+    });
+    expect((await plex().metadata(album?.ratingKey ?? ''))?.summary).toBe(
+      'Line one\nJohn Coltrane: Tenor Saxophone & more',
+    );
+    const track = lib.tracks[7]?.ratingKey ?? '';
+    await plex().rate(track, 8);
+    expect((await plex().metadata(track))?.userRating).toBe(8);
+    await plex().rate(track, null);
+    expect(fake.ratings.at(-1)).toMatchObject({ ratingKey: track, rating: null });
+  });
+
+  it('streams a media part to a file and leaves nothing behind when Plex fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autoalex-part-'));
+    const track = lib.tracks[0]!;
+    const bytes = await plex().downloadPart(track.partKey, join(dir, 'track.flac'));
+    expect(readFileSync(join(dir, 'track.flac'))).toEqual(defaultPartData(track));
+    expect(bytes).toBe(defaultPartData(track).length);
+    fake.failure = { kind: 'status', status: 500 };
+    await expect(plex().downloadPart(track.partKey, join(dir, 'again.flac'))).rejects.toMatchObject({
+      kind: 'bad_response',
+    });
+    fake.failure = { kind: 'slow', delayMs: 1500 };
+    await expect(
+      plex({ timeoutMs: 200 }).downloadPart(track.partKey, join(dir, 'slow.flac')),
+    ).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(plex().downloadPart('/etc/passwd', join(dir, 'x'))).rejects.toMatchObject({
+      kind: 'not_found',
+    });
+    expect(readdirSync(dir)).toEqual(['track.flac']);
   });
 });
 

@@ -76,6 +76,15 @@ export const sectionContainer = z.object({
   }),
 });
 
+export const hubContainer = z.object({
+  MediaContainer: z.object({
+    Hub: z
+      .array(z.object({ type: z.string(), Metadata: z.array(z.unknown()).optional() }))
+      .optional()
+      .default([]),
+  }),
+});
+
 export const identityContainer = z.object({
   MediaContainer: z.object({
     machineIdentifier: z.string(),

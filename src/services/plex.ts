@@ -1,11 +1,21 @@
-import { PlexServer } from '@ctrl/plex';
 import { UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { identityContainer, itemContainer, parseItems, sectionContainer } from './plex-schema.ts';
+import { downloadPart } from './plex-download.ts';
+import { createPlexTransport } from './plex-transport.ts';
+import { createPlexWrites } from './plex-writes.ts';
+import type { PlexWrites } from './plex-writes.ts';
+import {
+  hubContainer,
+  identityContainer,
+  itemContainer,
+  parseItems,
+  sectionContainer,
+} from './plex-schema.ts';
 import type { PlexItem } from './plex-schema.ts';
 
 export type { PlexItem } from './plex-schema.ts';
 export { musicBrainzId } from './plex-schema.ts';
+export { toPlexError } from './plex-transport.ts';
 
 export interface PlexOptions {
   baseUrl: string;
@@ -26,7 +36,15 @@ export interface MusicSection {
   title: string;
 }
 
-export interface PlexService {
+export type { PlaylistItem, PlexPlaylist } from './plex-writes.ts';
+
+export interface SearchResults {
+  artists: PlexItem[];
+  albums: PlexItem[];
+  tracks: PlexItem[];
+}
+
+export interface PlexService extends PlexWrites {
   identity(): Promise<{ machineIdentifier: string; version: string; friendlyName?: string }>;
   musicSections(): Promise<MusicSection[]>;
   /**
@@ -44,6 +62,10 @@ export interface PlexService {
   children(ratingKey: string): Promise<PlexItem[]>;
   /** Every track of an artist or album in one walk (`/allLeaves`, with Guids). */
   allLeaves(ratingKey: string): Promise<PlexItem[]>;
+  /** Plex's own search (`/hubs/search`, made for as-you-type), `limit` items per type. */
+  search(query: string, limit: number): Promise<SearchResults>;
+  /** Streams a track's media part to a file; returns the bytes written. */
+  downloadPart(partKey: string, destination: string, signal?: AbortSignal): Promise<number>;
 }
 
 const KEY = /^\d{1,12}$/;
@@ -53,62 +75,12 @@ function requireKey(ratingKey: string): string {
   return ratingKey;
 }
 
-/**
- * Maps ofetch failures (what @ctrl/plex uses) to UpstreamError kinds. Only the status and error codes are
- * kept: the request URL can carry the token.
- */
-export function toPlexError(error: unknown): UpstreamError {
-  if (error instanceof UpstreamError) return error;
-  const e = error as {
-    name?: string;
-    status?: number;
-    cause?: { name?: string; code?: string; cause?: { code?: string } };
-  };
-  const status = e?.status;
-  if (typeof status === 'number' && status > 0) {
-    if (status === 401 || status === 403)
-      return new UpstreamError('plex', 'unauthorized', `HTTP ${status}`, status);
-    if (status === 404) return new UpstreamError('plex', 'not_found', `HTTP ${status}`, status);
-    if (status === 408 || status === 504)
-      return new UpstreamError('plex', 'timeout', `HTTP ${status}`, status);
-    return new UpstreamError('plex', 'bad_response', `HTTP ${status}`, status);
-  }
-  const cause = e?.cause;
-  if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError' || e?.name === 'TimeoutError') {
-    return new UpstreamError('plex', 'timeout', 'timed out');
-  }
-  const code = cause?.code ?? cause?.cause?.code;
-  if (code || e?.name === 'FetchError')
-    return new UpstreamError('plex', 'unreachable', code ?? 'fetch failed');
-  return new UpstreamError('plex', 'bad_response', error instanceof Error ? error.name : 'unknown failure');
-}
-
 export function createPlexService(options: PlexOptions): PlexService {
-  const logger = options.logger.child({ svc: 'plex' });
-  const server = new PlexServer(options.baseUrl, options.token, options.timeoutMs);
-
-  async function get(path: string): Promise<unknown> {
-    const started = performance.now();
-    try {
-      const body: unknown = await server.query(path);
-      logger.debug({ path: path.split('?')[0], ms: Math.round(performance.now() - started) }, 'plex call');
-      return body;
-    } catch (error) {
-      const mapped = toPlexError(error);
-      logger.warn({ path: path.split('?')[0], kind: mapped.kind, status: mapped.status }, 'plex call failed');
-      throw mapped;
-    }
-  }
-
-  function parse<T>(
-    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
-    body: unknown,
-    what: string,
-  ): T {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new UpstreamError('plex', 'bad_response', `${what}: unexpected body`);
-    return parsed.data;
-  }
+  const transport = createPlexTransport(options);
+  const { request, parse } = transport;
+  const get = (path: string) => request(path);
+  let machineIdentifier: Promise<string> | undefined;
+  const identity = async () => parse(identityContainer, await get('/identity'), 'identity').MediaContainer;
 
   /** Walks a paged list endpoint until Plex's totalSize is reached. */
   async function paged(
@@ -138,9 +110,18 @@ export function createPlexService(options: PlexOptions): PlexService {
   }
 
   return {
-    async identity() {
-      return parse(identityContainer, await get('/identity'), 'identity').MediaContainer;
-    },
+    ...createPlexWrites(transport, () => {
+      // Playlist URIs name the server; it never changes while the bot runs, but a failure is retried.
+      machineIdentifier ??= identity().then(
+        (id) => id.machineIdentifier,
+        (error: unknown) => {
+          machineIdentifier = undefined;
+          throw error;
+        },
+      );
+      return machineIdentifier;
+    }),
+    identity,
     async musicSections() {
       const { Directory } = parse(
         sectionContainer,
@@ -172,6 +153,14 @@ export function createPlexService(options: PlexOptions): PlexService {
         new URLSearchParams({ includeGuids: '1' }),
       );
     },
+    async search(query, limit) {
+      const params = new URLSearchParams({ query, limit: String(limit) });
+      const body = parse(hubContainer, await get(`/hubs/search?${params}`), 'search');
+      const hub = (type: string) =>
+        parseItems(body.MediaContainer.Hub.find((h) => h.type === type)?.Metadata);
+      return { artists: hub('artist'), albums: hub('album'), tracks: hub('track') };
+    },
+    downloadPart: (partKey, destination, signal) => downloadPart(options, partKey, destination, signal),
     async allLeaves(ratingKey) {
       return paged(
         `/library/metadata/${requireKey(ratingKey)}/allLeaves`,
