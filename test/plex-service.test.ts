@@ -218,6 +218,16 @@ describe('library index', () => {
     expect(cold.search('artist', 'skrillex', 5)).toEqual([]);
   });
 
+  it('rebuilds on demand only when older than asked', async () => {
+    const index = createLibraryIndex({ plex: plex(), logger, sections: [] });
+    await index.ready();
+    const before = fake.requests.length;
+    expect(await index.refreshIfOlderThan(60_000)).toBe(false);
+    expect(fake.requests.length).toBe(before);
+    expect(await index.refreshIfOlderThan(0)).toBe(true);
+    expect(fake.requests.length).toBeGreaterThan(before);
+  });
+
   it('indexes only the configured music sections', async () => {
     const index = createLibraryIndex({ plex: plex(), logger, sections: ['Audiobooks'] });
     await index.refresh();

@@ -63,8 +63,19 @@ export type ArtistMatch = { artist: IndexEntry } | { choices: IndexEntry[] };
  * several close matches to choose from. Unknown names get the closest suggestions.
  */
 export async function resolveArtist(text: string, ctx: CommandContext): Promise<ArtistMatch> {
+  await ctx.services.library.ready();
+  const match = findArtist(text, ctx);
+  if (match) return match;
+  // A miss may be an artist added since the last index build: rebuild (at most every few minutes) and retry.
+  const rebuilt = await ctx.services.library.refreshIfOlderThan(ON_DEMAND_REFRESH_MS).catch(() => false);
+  return (rebuilt ? findArtist(text, ctx) : null) ?? unknownArtist(text, ctx);
+}
+
+/** How stale the index must be before a failed lookup rebuilds it. */
+const ON_DEMAND_REFRESH_MS = 5 * 60_000;
+
+function findArtist(text: string, ctx: CommandContext): ArtistMatch | null {
   const { library } = ctx.services;
-  await library.ready();
   const trimmed = text.trim();
   const byKey = library.get(trimmed);
   if (byKey?.kind === 'artist') return { artist: byKey };
@@ -76,6 +87,12 @@ export async function resolveArtist(text: string, ctx: CommandContext): Promise<
   if (exact.length === 1) return { artist: exact[0] as IndexEntry };
   if (matches.length === 1) return { artist: matches[0] as IndexEntry };
   if (matches.length > 1) return { choices: exact.length > 1 ? exact : matches };
+  return null;
+}
+
+function unknownArtist(text: string, ctx: CommandContext): never {
+  const trimmed = text.trim();
+  const { library } = ctx.services;
   const suggestions = library.suggestArtists(trimmed, 3).map((a) => a.label);
   const closest = suggestions.length > 0 ? ` Closest: ${listNames(suggestions)}.` : '';
   throw new UserFacingError(

@@ -23,6 +23,8 @@ export interface LibraryIndex {
   refresh(): Promise<void>;
   /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
   ready(): Promise<void>;
+  /** Rebuilds when the index is older than `ageMs` (a lookup missed: maybe the item was just added). */
+  refreshIfOlderThan(ageMs: number): Promise<boolean>;
   search(kind: EntryKind, query: string, limit: number): IndexEntry[];
   get(key: string): IndexEntry | undefined;
   /** Artists whose names look like `query`, best first, for "did you mean". */
@@ -142,6 +144,11 @@ export function createLibraryIndex(options: {
     },
     async ready() {
       if (snapshot.builtAt === null) await index.refresh();
+    },
+    async refreshIfOlderThan(ageMs) {
+      if (snapshot.builtAt !== null && Date.now() - snapshot.builtAt < ageMs) return false;
+      await index.refresh();
+      return true;
     },
     search: (kind, query, limit) => searchList(snapshot.byKind[kind], query, limit),
     get: (key) => snapshot.byKey.get(key),
