@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
@@ -10,6 +11,15 @@ import { z } from 'zod';
 export type ConfigMode = 'bot' | 'cli' | 'deploy';
 
 const SNOWFLAKE = /^\d{17,20}$/;
+
+function isCronPattern(value: string): boolean {
+  try {
+    new Cron(value, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Settings whose values must never be echoed (in errors, logs or replies). */
 export const SECRET_KEYS = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY'] as const;
@@ -68,6 +78,22 @@ const schema = z.object({
     .max(10_080, 'must be at most 10080 (a week)')
     .default(60),
 
+  PLAYLIST_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').default('My Top Rated'),
+  PLAYLIST_MIN_RATING: z.coerce
+    .number({ error: 'must be a number from 1 to 10 (stars × 2; 8 = 4 stars)' })
+    .min(1, 'must be at least 1 (half a star)')
+    .max(10, 'must be at most 10 (5 stars)')
+    .default(8),
+  PLAYLIST_SYNC_CRON: z
+    .string()
+    .trim()
+    .default('0 * * * *')
+    .refine(
+      (value) => value === 'off' || isCronPattern(value),
+      'must be a cron pattern such as "0 * * * *", or off',
+    ),
+  PLAYLIST_SYNC_CHANNEL_ID: snowflake.optional(),
+
   TAUTULLI_URL: httpUrl.optional(),
   TAUTULLI_API_KEY: optionalText,
   USAGE_TERMINATE_MESSAGE: z
@@ -119,6 +145,14 @@ export type Config = Readonly<{
     libraryRefreshMinutes: number;
   };
   tautulli: { url: string | undefined; apiKey: string | undefined; terminateMessage: string };
+  playlists: {
+    name: string;
+    /** Plex userRating threshold, 0–10 (stars × 2). */
+    minRating: number;
+    /** Croner pattern, or null when scheduled syncs are off. */
+    cron: string | null;
+    channelId: string | undefined;
+  };
   upstreamTimeoutMs: number;
   musicbrainz: { appName: string; contact: string | undefined; userAgent: string | undefined };
   dataDir: string;
@@ -187,6 +221,12 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       pollIntervalS: c.PLEX_POLL_INTERVAL,
       musicSections: c.PLEX_MUSIC_SECTIONS,
       libraryRefreshMinutes: c.LIBRARY_REFRESH_MINUTES,
+    },
+    playlists: {
+      name: c.PLAYLIST_NAME,
+      minRating: c.PLAYLIST_MIN_RATING,
+      cron: c.PLAYLIST_SYNC_CRON === 'off' ? null : c.PLAYLIST_SYNC_CRON,
+      channelId: c.PLAYLIST_SYNC_CHANNEL_ID,
     },
     tautulli: {
       url: c.TAUTULLI_URL,

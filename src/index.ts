@@ -1,3 +1,4 @@
+import { sendToChannel } from './bot/channel.ts';
 import { startBot } from './bot/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDotEnv } from './env-file.ts';
@@ -28,7 +29,12 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
     process.exit(1);
   });
-  const stopJobs = startJobs({ config, services, logger });
+  const stopJobs = startJobs({
+    config,
+    services,
+    logger,
+    notify: (channelId, reply) => sendToChannel(bot.client, channelId, reply, logger),
+  });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopJobs();

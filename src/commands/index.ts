@@ -2,11 +2,19 @@ import { compare } from './compare.ts';
 import { completion } from './completion.ts';
 import { createHelp } from './help.ts';
 import { link } from './link.ts';
+import { syncPlaylists } from './sync-playlists.ts';
 import type { Command } from './types.ts';
 import { usage } from './usage.ts';
 
 /** The explicit list of `/alex` subcommands, in the order `/alex help` shows them. */
-export const COMMANDS: readonly Command[] = [usage, completion, compare, link, createHelp(() => COMMANDS)];
+export const COMMANDS: readonly Command[] = [
+  usage,
+  completion,
+  compare,
+  syncPlaylists,
+  link,
+  createHelp(() => COMMANDS),
+];
 
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
 

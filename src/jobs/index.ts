@@ -1,8 +1,9 @@
 import { Cron } from 'croner';
 import { libraryRefresh } from './library-refresh.ts';
+import { playlistSync } from './playlist-sync.ts';
 import type { Job, JobContext } from './types.ts';
 
-export const JOBS: readonly Job[] = [libraryRefresh];
+export const JOBS: readonly Job[] = [libraryRefresh, playlistSync];
 
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {

@@ -5,6 +5,8 @@ import { createLibraryIndex } from './library-index.ts';
 import type { LibraryIndex } from './library-index.ts';
 import { createPlexService } from './plex.ts';
 import type { PlexService } from './plex.ts';
+import { createPlaylistSync } from './playlist-sync.ts';
+import type { PlaylistSync } from './playlist-sync.ts';
 import { openStore } from './store.ts';
 import type { Store } from './store.ts';
 import { createTautulliService } from './tautulli.ts';
@@ -18,6 +20,7 @@ export interface Services {
   plex: PlexService;
   library: LibraryIndex;
   users: UserDirectory;
+  playlistSync: PlaylistSync;
   store: Store;
   close(): void;
 }
@@ -45,12 +48,12 @@ function lazyStore(dataDir: string, logger: Logger): Store {
       );
     }
   };
-  return {
-    getLink: (id) => open().getLink(id),
-    setLink: (link) => open().setLink(link),
-    removeLink: (id) => open().removeLink(id),
-    close: () => store?.close(),
-  };
+  return new Proxy({} as Store, {
+    get: (_target, method: keyof Store) =>
+      method === 'close'
+        ? () => store?.close()
+        : (...args: unknown[]) => (open()[method] as (...a: unknown[]) => unknown)(...args),
+  });
 }
 
 /** The composition root: the only place that turns config into clients. */
@@ -69,5 +72,6 @@ export function createServices(config: Config, logger: Logger): Services {
   const library = createLibraryIndex({ plex, logger, sections: config.plex.musicSections });
   const store = lazyStore(config.dataDir, logger);
   const users = createUserDirectory(tautulli, logger);
-  return { tautulli, plex, library, users, store, close: () => store.close() };
+  const playlistSync = createPlaylistSync({ plex, store, sections: config.plex.musicSections, logger });
+  return { tautulli, plex, library, users, playlistSync, store, close: () => store.close() };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
-import type { MusicSection, PlexItem, PlexService } from './plex.ts';
-import { PLEX_TYPE } from './plex.ts';
+import type { PlexItem, PlexService } from './plex.ts';
+import { chosenMusicSections, PLEX_TYPE } from './plex.ts';
 import { buildSearchList, searchList } from './search-list.ts';
 import type { SearchList } from './search-list.ts';
 import { letterMask, normalize, similarity } from './text-match.ts';
@@ -88,18 +88,11 @@ export function createLibraryIndex(options: {
   let snapshot = EMPTY;
   let building: Promise<void> | null = null;
 
-  async function sectionsToIndex(): Promise<MusicSection[]> {
-    const all = await options.plex.musicSections();
-    if (options.sections.length === 0) return all;
-    const wanted = new Set(options.sections.map((s) => s.toLowerCase()));
-    return all.filter((s) => wanted.has(s.id) || wanted.has(s.title.toLowerCase()));
-  }
-
   async function build(): Promise<void> {
     const started = performance.now();
     const lists: Record<EntryKind, IndexEntry[]> = { artist: [], album: [], track: [] };
     const byKey = new Map<string, IndexEntry>();
-    for (const section of await sectionsToIndex()) {
+    for (const section of await chosenMusicSections(options.plex, options.sections)) {
       for (const kind of ['artist', 'album', 'track'] as const) {
         await options.plex.listSection(section.id, PLEX_TYPE[kind], {
           onPage: (items) => {

@@ -75,6 +75,17 @@ function requireKey(ratingKey: string): string {
   return ratingKey;
 }
 
+/** The music sections named in PLEX_MUSIC_SECTIONS (by id or title), or all of them when none are named. */
+export async function chosenMusicSections(
+  plex: PlexService,
+  wanted: readonly string[],
+): Promise<MusicSection[]> {
+  const all = await plex.musicSections();
+  if (wanted.length === 0) return all;
+  const names = new Set(wanted.map((s) => s.toLowerCase()));
+  return all.filter((s) => names.has(s.id) || names.has(s.title.toLowerCase()));
+}
+
 export function createPlexService(options: PlexOptions): PlexService {
   const transport = createPlexTransport(options);
   const { request, parse } = transport;

@@ -15,6 +15,18 @@ const MIGRATIONS: readonly string[] = [
      linked_by TEXT NOT NULL,
      linked_at INTEGER NOT NULL
    )`,
+  `CREATE TABLE playlist_sync_runs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     playlist TEXT NOT NULL,
+     trigger TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     finished_at INTEGER NOT NULL,
+     added INTEGER NOT NULL,
+     removed INTEGER NOT NULL,
+     kept INTEGER NOT NULL,
+     dry_run INTEGER NOT NULL,
+     error TEXT
+   )`,
 ];
 
 export interface UserLink {
@@ -25,10 +37,27 @@ export interface UserLink {
   linkedAt: number;
 }
 
+export interface SyncRun {
+  playlist: string;
+  /** 'schedule' or the Discord user id who asked. */
+  trigger: string;
+  startedAt: number;
+  finishedAt: number;
+  added: number;
+  removed: number;
+  kept: number;
+  dryRun: boolean;
+  /** The user-facing reason when the run failed. */
+  error: string | null;
+}
+
 export interface Store {
   getLink(discordUserId: string): UserLink | undefined;
   setLink(link: UserLink): void;
   removeLink(discordUserId: string): boolean;
+  recordSyncRun(run: SyncRun): void;
+  /** Most recent first. */
+  recentSyncRuns(limit: number): SyncRun[];
   close(): void;
 }
 
@@ -67,6 +96,13 @@ export function openStore(dataDir: string | ':memory:'): Store {
        plex_user_name = excluded.plex_user_name, linked_by = excluded.linked_by, linked_at = excluded.linked_at`,
   );
   const remove = db.prepare('DELETE FROM user_links WHERE discord_user_id = ?');
+  const insertRun = db.prepare(
+    `INSERT INTO playlist_sync_runs (playlist, trigger, started_at, finished_at, added, removed, kept, dry_run, error)
+     VALUES (@playlist, @trigger, @startedAt, @finishedAt, @added, @removed, @kept, @dryRun, @error)`,
+  );
+  const selectRuns = db.prepare<[number], Record<string, unknown>>(
+    'SELECT * FROM playlist_sync_runs ORDER BY id DESC LIMIT ?',
+  );
 
   return {
     getLink(discordUserId) {
@@ -86,6 +122,22 @@ export function openStore(dataDir: string | ':memory:'): Store {
     },
     removeLink(discordUserId) {
       return remove.run(discordUserId).changes > 0;
+    },
+    recordSyncRun(run) {
+      insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0 });
+    },
+    recentSyncRuns(limit) {
+      return selectRuns.all(limit).map((row) => ({
+        playlist: String(row.playlist),
+        trigger: String(row.trigger),
+        startedAt: Number(row.started_at),
+        finishedAt: Number(row.finished_at),
+        added: Number(row.added),
+        removed: Number(row.removed),
+        kept: Number(row.kept),
+        dryRun: row.dry_run === 1,
+        error: row.error === null ? null : String(row.error),
+      }));
     },
     close() {
       db.close();

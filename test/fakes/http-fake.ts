@@ -24,13 +24,18 @@ export interface HttpFake {
   readonly url: string;
   readonly requests: RecordedHttpRequest[];
   failure: FailureMode;
+  /** Fails only some requests (e.g. every DELETE), to break a sequence of calls in the middle. */
+  failureFor: ((req: RecordedHttpRequest) => FailureMode | undefined) | undefined;
   close(): Promise<void>;
 }
 
 /** A node:http server on 127.0.0.1 with a request log and switchable failure modes. */
 export async function startHttpFake(handler: Handler): Promise<HttpFake> {
   const requests: RecordedHttpRequest[] = [];
-  const fake = { failure: { kind: 'none' } as FailureMode };
+  const fake = {
+    failure: { kind: 'none' } as FailureMode,
+    failureFor: undefined as HttpFake['failureFor'],
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,7 +49,7 @@ export async function startHttpFake(handler: Handler): Promise<HttpFake> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);
-      void respond(fake.failure, recorded, req, res, handler);
+      void respond(fake.failureFor?.(recorded) ?? fake.failure, recorded, req, res, handler);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
