@@ -106,6 +106,9 @@ export function searchList<T extends Searchable>(list: SearchList<T>, query: str
   if (!q) return list.entries.slice(0, limit);
   const words = queryWords(q);
   const [exact, prefix] = nameMatches(list, q, limit);
+  // Name matches rank first: when they fill the list, the scans cannot change it.
+  if (exact.length + prefix.length >= limit)
+    return [...exact, ...prefix].slice(0, limit).map((i) => list.entries[i] as T);
   const taken = new Set([...exact, ...prefix]);
   const fresh = (i: number) => !taken.has(i) && !(list.entries[i] as T).name.startsWith(q);
   // Every word-prefix match contains the longest query word at a word start.
