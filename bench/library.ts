@@ -3,7 +3,6 @@
  * `/alex completion` for a 1,000-track artist and a user with 200,000 history rows (wall time and request
  * counts, against the naive one-request-per-track way).
  */
-import { fork } from 'node:child_process';
 import { libraryChoices } from '../src/commands/autocomplete.ts';
 import type { CommandContext } from '../src/commands/types.ts';
 import { completion } from '../src/commands/completion.ts';
@@ -18,6 +17,7 @@ import type { Library } from '../test/fakes/library.ts';
 import { startPlexFake } from '../test/fakes/plex.ts';
 import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
+import { forkFakeServers } from './fork-fakes.ts';
 import { heapUsedMiB, percentile, printTable } from './stats.ts';
 import type { Row } from './stats.ts';
 
@@ -93,24 +93,6 @@ export async function benchAutocomplete() {
     ],
   );
   return result;
-}
-
-/** Starts bench/fake-servers.ts in a child process and talks to it over IPC. */
-async function forkFakeServers(spec: FakeServersSpec) {
-  const child = fork(new URL('./fake-servers.ts', import.meta.url), {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, FAKE_SERVERS_SPEC: JSON.stringify(spec) },
-  });
-  const next = <T>() => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
-  const { ready } = await next<{ ready: { plexUrl: string; plexToken: string; tautulliUrl: string } }>();
-  return {
-    ...ready,
-    async counts() {
-      child.send('counts');
-      return (await next<{ counts: { plex: number; tautulli: number } }>()).counts;
-    },
-    stop: () => new Promise<void>((resolve) => (child.send('stop'), child.once('exit', () => resolve()))),
-  };
 }
 
 export async function benchCompletion() {

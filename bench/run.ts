@@ -5,12 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchAutocomplete, benchCompletion } from './library.ts';
+import { benchPlaylistSync } from './playlist.ts';
 import { benchStartupAndUsage } from './startup-usage.ts';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   startup: benchStartupAndUsage,
   autocomplete: benchAutocomplete,
   completion: benchCompletion,
+  // Reports the process's peak RSS: run it alone (`npm run bench -- playlist`) for a clean figure.
+  playlist: benchPlaylistSync,
 };
 
 const wanted = process.argv.slice(2).filter((name) => name in BENCHES);

@@ -48,11 +48,11 @@ async function rate(ratingKey: string, rating: number | null) {
 
 beforeAll(async () => {
   const library = generateLibrary({
-    artists: 60,
+    artists: 100,
     albumsPerArtist: [2, 5],
     tracksPerAlbum: [5, 12],
     seed: 21,
-    ratedFraction: 0.5,
+    ratedFraction: 0.7,
   });
   h = await startHarness({ library, env: { PLAYLIST_SYNC_CHANNEL_ID: '1100000000000000004' } });
   plex = h.plex!;

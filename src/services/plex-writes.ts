@@ -38,8 +38,12 @@ const playlistList = z.object({
   }),
 });
 
-/** Rating keys per request when adding: keeps URLs well under common proxy limits (8 KB). */
-export const PLAYLIST_ADD_CHUNK = 200;
+/**
+ * Rating keys per request when adding: each costs about 9 URL characters (digits and an encoded comma),
+ * so 500 keep the URL near 4.5 KB, under the 8 KB that common reverse proxies accept.
+ */
+export const PLAYLIST_ADD_CHUNK = 500;
+const ITEMS_PAGE_SIZE = 2000;
 const KEY = /^\d{1,12}$/;
 
 export interface PlexWrites {
@@ -80,17 +84,20 @@ export function createPlexWrites(
       return body.MediaContainer.Metadata;
     },
     async playlistItems(playlistId) {
-      const body = parse(
-        itemContainer,
-        await request(`/playlists/${id(playlistId)}/items`),
-        'playlist items',
-      );
-      const raw = body.MediaContainer.Metadata ?? [];
-      const parsed = parseItems(raw);
-      return parsed.flatMap((item, i) => {
-        const itemId = (raw[i] as { playlistItemID?: unknown } | undefined)?.playlistItemID;
-        return itemId === undefined ? [] : [{ ...item, playlistItemID: String(itemId) }];
-      });
+      const items: PlaylistItem[] = [];
+      // Paged like library listings: a 10,000-track playlist is one big body otherwise.
+      for (let start = 0; ; start += ITEMS_PAGE_SIZE) {
+        const path = `/playlists/${id(playlistId)}/items?X-Plex-Container-Start=${start}&X-Plex-Container-Size=${ITEMS_PAGE_SIZE}`;
+        const container = parse(itemContainer, await request(path), 'playlist items').MediaContainer;
+        const raw = container.Metadata ?? [];
+        for (const entry of raw) {
+          const [item] = parseItems([entry]);
+          const itemId = (entry as { playlistItemID?: unknown }).playlistItemID;
+          if (item && itemId !== undefined) items.push({ ...item, playlistItemID: String(itemId) });
+        }
+        const total = container.totalSize ?? container.size ?? raw.length;
+        if (raw.length < ITEMS_PAGE_SIZE || start + raw.length >= total) return items;
+      }
     },
     async createPlaylist(title, ratingKeys) {
       const query = new URLSearchParams({ type: 'audio', title, smart: '0', uri: await uri(ratingKeys) });
