@@ -61,7 +61,38 @@ const schema = z.object({
   PLEX_URL: httpUrl.optional(),
   PLEX_TOKEN: optionalText,
   PLEX_CONTAINER_NAME: z.string().trim().min(1).default('binhex-plexpass'),
-  PLEX_POLL_INTERVAL: seconds(30, 5, 86_400),
+  PLEX_POLL_INTERVAL: seconds(30, 1, 86_400),
+  PLEX_POLL_TIMEOUT: seconds(10, 1, 120),
+  PLEX_FAILURE_THRESHOLD: z.coerce
+    .number({ error: 'must be a whole number of failed checks' })
+    .int('must be a whole number of failed checks')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(2),
+  PLEX_LOG_LINES: z.coerce
+    .number({ error: 'must be a number of lines' })
+    .int('must be a whole number of lines')
+    .min(0, 'must be 0 or more')
+    .max(5000, 'must be at most 5000')
+    .default(50),
+  PLEX_ALERT_REMINDER_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(0, 'must be 0 (off) or more')
+    .max(10_080, 'must be at most 10080 (a week)')
+    .default(0),
+  MONITOR_ALLOW_RESTART: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  DOCKER_HOST: z
+    .string()
+    .trim()
+    .regex(
+      /^(unix:\/\/\/|tcp:\/\/|https?:\/\/)\S+$/,
+      'must look like unix:///var/run/docker.sock or tcp://host:2375',
+    )
+    .optional(),
   PLEX_MUSIC_SECTIONS: z
     .string()
     .default('')
@@ -133,6 +164,15 @@ export type Config = Readonly<{
     alertChannelId: string | undefined;
     adminRoleId: string | undefined;
     prefixes: readonly string[];
+  };
+  monitor: {
+    pollIntervalS: number;
+    pollTimeoutMs: number;
+    failureThreshold: number;
+    logLines: number;
+    reminderMinutes: number;
+    allowRestart: boolean;
+    dockerHost: string | undefined;
   };
   plex: {
     url: string | undefined;
@@ -221,6 +261,15 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       pollIntervalS: c.PLEX_POLL_INTERVAL,
       musicSections: c.PLEX_MUSIC_SECTIONS,
       libraryRefreshMinutes: c.LIBRARY_REFRESH_MINUTES,
+    },
+    monitor: {
+      pollIntervalS: c.PLEX_POLL_INTERVAL,
+      pollTimeoutMs: c.PLEX_POLL_TIMEOUT * 1000,
+      failureThreshold: c.PLEX_FAILURE_THRESHOLD,
+      logLines: c.PLEX_LOG_LINES,
+      reminderMinutes: c.PLEX_ALERT_REMINDER_MINUTES,
+      allowRestart: c.MONITOR_ALLOW_RESTART,
+      dockerHost: c.DOCKER_HOST,
     },
     playlists: {
       name: c.PLAYLIST_NAME,

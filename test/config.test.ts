@@ -74,8 +74,11 @@ describe('configuration', () => {
       '!alex',
       '?plex',
     ]);
-    expect(problems({ ...VALID, PLEX_POLL_INTERVAL: '1' }).message).toMatch(
-      /PLEX_POLL_INTERVAL must be at least 5/,
+    expect(problems({ ...VALID, PLEX_POLL_INTERVAL: '0' }).message).toMatch(
+      /PLEX_POLL_INTERVAL must be at least 1/,
+    );
+    expect(problems({ ...VALID, DOCKER_HOST: '/var/run/docker.sock' }).message).toMatch(
+      /DOCKER_HOST must look like/,
     );
   });
 

@@ -2,6 +2,7 @@ import { compare } from './compare.ts';
 import { completion } from './completion.ts';
 import { createHelp } from './help.ts';
 import { link } from './link.ts';
+import { status } from './status.ts';
 import { syncPlaylists } from './sync-playlists.ts';
 import type { Command } from './types.ts';
 import { usage } from './usage.ts';
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   completion,
   compare,
   syncPlaylists,
+  status,
   link,
   createHelp(() => COMMANDS),
 ];

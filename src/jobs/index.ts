@@ -1,9 +1,10 @@
 import { Cron } from 'croner';
 import { libraryRefresh } from './library-refresh.ts';
 import { playlistSync } from './playlist-sync.ts';
+import { plexMonitor } from './plex-monitor.ts';
 import type { Job, JobContext } from './types.ts';
 
-export const JOBS: readonly Job[] = [libraryRefresh, playlistSync];
+export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync];
 
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {
@@ -12,12 +13,15 @@ export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => v
     const pattern = job.pattern(ctx.config);
     if (!pattern) continue;
     const logger = ctx.logger.child({ job: job.name });
+    // Croner's `interval` runs a every-second pattern at most every N seconds: any interval, no overlap.
+    const every = typeof pattern === 'object' ? pattern.everySeconds : undefined;
     running.push(
       new Cron(
-        pattern,
+        typeof pattern === 'object' ? '* * * * * *' : pattern,
         {
           name: job.name,
           protect: true,
+          interval: every,
           timezone: ctx.config.timeZone,
           catch: (error) => logger.warn({ err: error }, 'job failed'),
         },

@@ -7,14 +7,17 @@ export interface JobContext {
   config: Config;
   services: Services;
   logger: Logger;
-  /** Posts to a Discord channel (a no-op logger line when the bot is not connected, e.g. in the CLI). */
-  notify(channelId: string, reply: Reply): Promise<void>;
+  /** Posts to a Discord channel, optionally replying to a message; resolves to the message id or null. */
+  notify(channelId: string, reply: Reply, replyTo?: string): Promise<string | null>;
 }
 
 /** A scheduled task. `run` is a plain async function, so tests call it directly without croner. */
 export interface Job {
   name: string;
-  /** Cron pattern (croner syntax, seconds optional), or null when the job is switched off by config. */
-  pattern(config: Config): string | null;
+  /**
+   * Cron pattern (croner syntax, seconds optional), or `{ everySeconds }` for intervals cron cannot say,
+   * or null when the job is switched off by config.
+   */
+  pattern(config: Config): string | { everySeconds: number } | null;
   run(ctx: JobContext): Promise<void>;
 }

@@ -5,6 +5,10 @@ import { createLibraryIndex } from './library-index.ts';
 import type { LibraryIndex } from './library-index.ts';
 import { createPlexService } from './plex.ts';
 import type { PlexService } from './plex.ts';
+import { createDockerService } from './docker.ts';
+import type { DockerService } from './docker.ts';
+import { createMonitor } from './monitor.ts';
+import type { Monitor } from './monitor.ts';
 import { createPlaylistSync } from './playlist-sync.ts';
 import type { PlaylistSync } from './playlist-sync.ts';
 import { openStore } from './store.ts';
@@ -21,6 +25,8 @@ export interface Services {
   library: LibraryIndex;
   users: UserDirectory;
   playlistSync: PlaylistSync;
+  docker: DockerService;
+  monitor: Monitor;
   store: Store;
   close(): void;
 }
@@ -73,5 +79,11 @@ export function createServices(config: Config, logger: Logger): Services {
   const store = lazyStore(config.dataDir, logger);
   const users = createUserDirectory(tautulli, logger);
   const playlistSync = createPlaylistSync({ plex, store, sections: config.plex.musicSections, logger });
-  return { tautulli, plex, library, users, playlistSync, store, close: () => store.close() };
+  const docker = createDockerService({ dockerHost: config.monitor.dockerHost, timeoutMs, logger });
+  const monitor = createMonitor({
+    store,
+    failureThreshold: config.monitor.failureThreshold,
+    reminderMinutes: config.monitor.reminderMinutes,
+  });
+  return { tautulli, plex, library, users, playlistSync, docker, monitor, store, close: () => store.close() };
 }

@@ -46,6 +46,8 @@ export interface SearchResults {
 
 export interface PlexService extends PlexWrites {
   identity(): Promise<{ machineIdentifier: string; version: string; friendlyName?: string }>;
+  /** The server root (`/`, token needed): its name as users see it, version and id. */
+  serverInfo(): Promise<{ machineIdentifier: string; version: string; friendlyName?: string }>;
   musicSections(): Promise<MusicSection[]>;
   /**
    * Every item of one type in a section, page by page (`X-Plex-Container-Start/Size`). `filters` are Plex
@@ -133,6 +135,9 @@ export function createPlexService(options: PlexOptions): PlexService {
       return machineIdentifier;
     }),
     identity,
+    async serverInfo() {
+      return parse(identityContainer, await get('/'), 'server').MediaContainer;
+    },
     async musicSections() {
       const { Directory } = parse(
         sectionContainer,

@@ -27,6 +27,17 @@ const MIGRATIONS: readonly string[] = [
      dry_run INTEGER NOT NULL,
      error TEXT
    )`,
+  `CREATE TABLE incidents (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     started_at INTEGER NOT NULL,
+     confirmed_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     reason TEXT NOT NULL,
+     alert_channel_id TEXT,
+     alert_message_id TEXT,
+     acknowledged_by TEXT,
+     acknowledged_at INTEGER
+   )`,
 ];
 
 export interface UserLink {
@@ -51,7 +62,28 @@ export interface SyncRun {
   error: string | null;
 }
 
+export interface Incident {
+  id: number;
+  /** The first failed check. */
+  startedAt: number;
+  /** When the failures reached the threshold and the alert went out. */
+  confirmedAt: number;
+  endedAt: number | null;
+  reason: string;
+  alertChannelId: string | null;
+  alertMessageId: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+}
+
 export interface Store {
+  openIncident(startedAt: number, confirmedAt: number, reason: string): Incident;
+  updateIncident(id: number, change: Partial<Omit<Incident, 'id'>>): void;
+  getIncident(id: number): Incident | undefined;
+  /** The incident still open (Plex down), if any: survives a restart of the bot. */
+  currentIncident(): Incident | undefined;
+  /** Most recent first, including those overlapping `since` (ms). */
+  incidentsSince(since: number): Incident[];
   getLink(discordUserId: string): UserLink | undefined;
   setLink(link: UserLink): void;
   removeLink(discordUserId: string): boolean;
@@ -62,6 +94,33 @@ export interface Store {
 }
 
 export const DATABASE_FILE = 'autoalex.db';
+
+const INCIDENT_COLUMNS = new Set([
+  'ended_at',
+  'alert_channel_id',
+  'alert_message_id',
+  'acknowledged_by',
+  'acknowledged_at',
+  'reason',
+  'confirmed_at',
+  'started_at',
+]);
+
+function toIncident(row: Record<string, unknown>): Incident {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: Number(row.id),
+    startedAt: Number(row.started_at),
+    confirmedAt: Number(row.confirmed_at),
+    endedAt: num(row.ended_at),
+    reason: String(row.reason),
+    alertChannelId: str(row.alert_channel_id),
+    alertMessageId: str(row.alert_message_id),
+    acknowledgedBy: str(row.acknowledged_by),
+    acknowledgedAt: num(row.acknowledged_at),
+  };
+}
 
 /** Opens (creating if needed) the database; `':memory:'` gives a throwaway store. */
 export function openStore(dataDir: string | ':memory:'): Store {
@@ -96,6 +155,16 @@ export function openStore(dataDir: string | ':memory:'): Store {
        plex_user_name = excluded.plex_user_name, linked_by = excluded.linked_by, linked_at = excluded.linked_at`,
   );
   const remove = db.prepare('DELETE FROM user_links WHERE discord_user_id = ?');
+  const insertIncident = db.prepare(
+    'INSERT INTO incidents (started_at, confirmed_at, reason) VALUES (?, ?, ?)',
+  );
+  const incidentById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM incidents WHERE id = ?');
+  const openIncidents = db.prepare<[], Record<string, unknown>>(
+    'SELECT * FROM incidents WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1',
+  );
+  const incidentsSince = db.prepare<[number], Record<string, unknown>>(
+    'SELECT * FROM incidents WHERE ended_at IS NULL OR ended_at >= ? ORDER BY id DESC',
+  );
   const insertRun = db.prepare(
     `INSERT INTO playlist_sync_runs (playlist, trigger, started_at, finished_at, added, removed, kept, dry_run, error)
      VALUES (@playlist, @trigger, @startedAt, @finishedAt, @added, @removed, @kept, @dryRun, @error)`,
@@ -122,6 +191,30 @@ export function openStore(dataDir: string | ':memory:'): Store {
     },
     removeLink(discordUserId) {
       return remove.run(discordUserId).changes > 0;
+    },
+    openIncident(startedAt, confirmedAt, reason) {
+      const id = Number(insertIncident.run(startedAt, confirmedAt, reason).lastInsertRowid);
+      return toIncident(incidentById.get(id) as Record<string, unknown>);
+    },
+    updateIncident(id, change) {
+      // Column names come from this fixed set only, never from input, so the dynamic SET is safe.
+      const columns = Object.entries(change)
+        .map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value] as const)
+        .filter(([column]) => INCIDENT_COLUMNS.has(column));
+      if (columns.length === 0) return;
+      const set = columns.map(([column]) => `${column} = ?`).join(', ');
+      db.prepare(`UPDATE incidents SET ${set} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
+    },
+    getIncident(id) {
+      const row = incidentById.get(id);
+      return row ? toIncident(row) : undefined;
+    },
+    currentIncident() {
+      const row = openIncidents.get();
+      return row ? toIncident(row) : undefined;
+    },
+    incidentsSince(since) {
+      return incidentsSince.all(since).map(toIncident);
     },
     recordSyncRun(run) {
       insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0 });

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Services } from '../../src/services/index.ts';
 import type { HistoryRow, Library } from '../fakes/library.ts';
+import { plexContainer, startDockerFake } from '../fakes/docker.ts';
+import type { DockerFake } from '../fakes/docker.ts';
 import { startPlexFake } from '../fakes/plex.ts';
 import type { PlexFake } from '../fakes/plex.ts';
 import { captureLogger } from './logs.ts';
@@ -23,6 +25,8 @@ export interface Harness {
   tautulli: TautulliFake;
   /** Present when the harness was given a library. */
   plex: PlexFake | undefined;
+  /** Present when the harness was asked for Docker. */
+  docker: DockerFake | undefined;
   services: Services;
   bot: Bot;
   config: Config;
@@ -40,13 +44,19 @@ export async function startHarness(
     discord?: FakeDiscordOptions;
     library?: Library;
     history?: HistoryRow[];
+    /** Start a Docker engine fake with the Plex container, and point DOCKER_HOST and the alert channel at it. */
+    docker?: boolean;
   } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
   const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history: options.history });
   const plex = options.library ? await startPlexFake(options.library) : undefined;
+  const docker = options.docker ? await startDockerFake({ containers: [plexContainer()] }) : undefined;
   const config = loadConfig({
     ...(plex ? { PLEX_URL: plex.url, PLEX_TOKEN: plex.token } : {}),
+    ...(docker
+      ? { DOCKER_HOST: `unix://${docker.socketPath}`, DISCORD_ALERT_CHANNEL_ID: discord.alertChannelId }
+      : {}),
     DISCORD_TOKEN: discord.token,
     DISCORD_CLIENT_ID: discord.applicationId,
     DISCORD_API_URL: discord.restApi,
@@ -67,6 +77,7 @@ export async function startHarness(
     discord,
     tautulli,
     plex,
+    docker,
     services,
     bot,
     config,
@@ -77,6 +88,7 @@ export async function startHarness(
       await discord.stop();
       await tautulli.close();
       await plex?.close();
+      await docker?.close();
     },
   };
 }

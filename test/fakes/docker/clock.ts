@@ -75,7 +75,8 @@ export class LogWriter {
 
   /** Moves the clock forward (never back) by `deltaMs`, or to `absoluteMs` if later. */
   at(absoluteMs: number): this {
-    if (absoluteMs > this.ms) [this.ms, this.sub] = [Math.floor(absoluteMs), 0];
+    if (absoluteMs > this.ms)
+      [this.ms, this.sub] = [Math.floor(absoluteMs), Math.floor(this.random() * 800_000)];
     return this;
   }
 
@@ -92,7 +93,8 @@ export class LogWriter {
 
   /** A line prefixed like binhex's `ts '%Y-%m-%d %H:%M:%.S'` (local time, microseconds). */
   ts(message: string): this {
-    const micros = String(this.ms % 1000).padStart(3, '0') + String(Math.floor(this.sub / 1000)).padStart(3, '0');
+    const micros =
+      String(this.ms % 1000).padStart(3, '0') + String(Math.floor(this.sub / 1000)).padStart(3, '0');
     return this.line(`${localTime(this.ms)}.${micros} ${message}`);
   }
 

@@ -1,0 +1,74 @@
+import type { APIEmbed } from 'discord.js';
+import { toUserMessage } from '../errors.ts';
+import { escapeMarkdown, truncate, LIMITS } from '../reply.ts';
+import { probePlex, uptimePercent } from '../services/monitor.ts';
+import { formatDowntime } from '../views/monitor.ts';
+import type { Command, CommandContext } from './types.ts';
+
+const DAY_MS = 86_400_000;
+const SHOWN_INCIDENTS = 5;
+
+async function containerLine(ctx: CommandContext): Promise<string> {
+  const name = ctx.config.plex.containerName;
+  try {
+    const c = await ctx.services.docker.inspect(name);
+    if (!c) return `No container named \`${escapeMarkdown(name)}\`.`;
+    const started = c.startedAt ? Date.parse(c.startedAt) : NaN;
+    const uptime =
+      c.status === 'running' && Number.isFinite(started)
+        ? `, up ${formatDowntime(Date.now() - started)}`
+        : '';
+    return `\`${escapeMarkdown(name)}\`: **${c.status}**${c.health ? ` (${c.health})` : ''}${uptime}, ${c.restartCount} restarts`;
+  } catch (error) {
+    return `Docker: ${toUserMessage(error).text}`;
+  }
+}
+
+/** `/alex status`: Plex reachable now, server, container, recent incidents and uptime over 24 h and 7 days. */
+export const status: Command = {
+  name: 'status',
+  description: 'Plex health: reachable now, container state, recent incidents, uptime',
+  options: [],
+  defer: true,
+  examples: ['/alex status', '!alex status'],
+  async run(_args, ctx) {
+    const url = ctx.config.plex.url;
+    if (!url)
+      return {
+        content: 'Plex is not configured on this bot: an admin needs to set PLEX_URL and PLEX_TOKEN.',
+      };
+    const [probe, server, container] = await Promise.all([
+      probePlex(url, ctx.config.monitor.pollTimeoutMs),
+      ctx.services.plex.serverInfo().catch(() => undefined),
+      containerLine(ctx),
+    ]);
+    const now = Date.now();
+    const incidents = ctx.services.store.incidentsSince(now - 7 * DAY_MS);
+    const lines = incidents.slice(0, SHOWN_INCIDENTS).map((i) => {
+      const duration = formatDowntime((i.endedAt ?? now) - i.startedAt);
+      return `#${i.id} <t:${Math.floor(i.startedAt / 1000)}:f> · ${i.endedAt ? duration : `ongoing (${duration})`} · ${escapeMarkdown(i.reason)}`;
+    });
+    const embed: APIEmbed = {
+      title: probe.ok ? '🟢 Plex is up' : '🔴 Plex is not answering',
+      color: probe.ok ? 0x2ecc71 : 0xe74c3c,
+      description: probe.ok
+        ? `Answered in ${probe.ms} ms${server?.friendlyName ? ` · **${escapeMarkdown(server.friendlyName)}**` : ''}${(server?.version ?? probe.version) ? ` · version ${server?.version ?? probe.version}` : ''}`
+        : `Check failed: ${probe.reason ?? 'unknown'}`,
+      fields: [
+        { name: 'Container', value: truncate(container, LIMITS.fieldValue) },
+        {
+          name: 'Uptime',
+          value: `24 h: ${uptimePercent(incidents, DAY_MS, now).toFixed(2)}% · 7 days: ${uptimePercent(incidents, 7 * DAY_MS, now).toFixed(2)}%`,
+        },
+        {
+          name: 'Recent incidents',
+          value: truncate(lines.join('\n') || 'None in the last 7 days.', LIMITS.fieldValue),
+        },
+      ],
+      footer: {
+        text: `Monitor: ${ctx.services.monitor.state()} · checks every ${ctx.config.monitor.pollIntervalS} s`,
+      },
+    };
+    return { embeds: [embed] };
+  },
+};

@@ -1,0 +1,110 @@
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
+import type { CommandContext } from '../commands/types.ts';
+import { UserFacingError } from '../errors.ts';
+import type { Reply } from '../reply.ts';
+import type { Incident } from '../services/store.ts';
+import { alertContent } from '../views/monitor.ts';
+import type { Diagnostics } from '../views/monitor.ts';
+import { encodeCustomId } from './custom-id.ts';
+import type { ComponentHandler } from './types.ts';
+
+const NAMESPACE = 'monitor';
+/** "More logs" attaches this many lines. */
+export const MORE_LOG_LINES = 500;
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+type Style = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger;
+const button = (label: string, style: Style, action: string, id: number): Row['components'][number] => ({
+  type: ComponentType.Button,
+  style,
+  label,
+  custom_id: encodeCustomId(NAMESPACE, action, id),
+});
+
+/** The alert message: embed, log file when long, and the admin buttons (Restart only when enabled). */
+export function alertReply(
+  incident: Incident,
+  diagnostics: Diagnostics,
+  ctx: Pick<CommandContext, 'config'>,
+): Reply {
+  const { embed, files } = alertContent(incident, diagnostics, ctx.config.plex.containerName);
+  const buttons = [
+    button('More logs', ButtonStyle.Secondary, 'logs', incident.id),
+    button('Acknowledge', ButtonStyle.Primary, 'ack', incident.id),
+  ];
+  if (ctx.config.monitor.allowRestart)
+    buttons.push(button('Restart container', ButtonStyle.Danger, 'restart', incident.id));
+  return { embeds: [embed], files, components: [{ type: ComponentType.ActionRow, components: buttons }] };
+}
+
+function requireAdmin(ctx: CommandContext): void {
+  if (!ctx.caller.isAdmin) throw new UserFacingError('Only server admins can use the Plex alert buttons.');
+}
+
+export const monitorComponents: ComponentHandler = {
+  namespace: NAMESPACE,
+  async handle({ action, args }, ctx) {
+    requireAdmin(ctx);
+    const incident = ctx.services.store.getIncident(Number(args[0]));
+    if (!incident) throw new UserFacingError('This incident is no longer known.');
+    const name = ctx.config.plex.containerName;
+    switch (action) {
+      case 'logs': {
+        const lines = await ctx.services.docker.logs(name, MORE_LOG_LINES);
+        return {
+          reply: {
+            ephemeral: true,
+            content: `Last ${lines.length} log lines of \`${name}\`:`,
+            files: [
+              { name: `${name}-last-${MORE_LOG_LINES}.log`, data: Buffer.from(`${lines.join('\n')}\n`) },
+            ],
+          },
+        };
+      }
+      case 'ack':
+        ctx.services.store.updateIncident(incident.id, {
+          acknowledgedBy: ctx.caller.id,
+          acknowledgedAt: Date.now(),
+        });
+        return { reply: { content: `👀 <@${ctx.caller.id}> acknowledged incident #${incident.id}.` } };
+      case 'restart':
+      case 'restartyes': {
+        // Checked again on the confirming press: the setting may have been turned off since the alert.
+        if (!ctx.config.monitor.allowRestart)
+          throw new UserFacingError('Restarting from Discord is turned off (MONITOR_ALLOW_RESTART).');
+        if (action === 'restart') {
+          return {
+            reply: {
+              ephemeral: true,
+              content: `Restart the container \`${name}\` now? Streams on the server will stop.`,
+              components: [
+                {
+                  type: ComponentType.ActionRow,
+                  components: [
+                    button('Yes, restart', ButtonStyle.Danger, 'restartyes', incident.id),
+                    button('Cancel', ButtonStyle.Secondary, 'cancel', incident.id),
+                  ],
+                },
+              ],
+            },
+          };
+        }
+        await ctx.services.docker.restart(name);
+        ctx.logger.info(
+          { userId: ctx.caller.id, container: name, incident: incident.id },
+          'container restarted by admin',
+        );
+        return {
+          update: { content: `🔄 Restart of \`${name}\` requested by <@${ctx.caller.id}>.`, components: [] },
+        };
+      }
+      case 'cancel':
+        return { update: { content: 'Cancelled: nothing was restarted.', components: [] } };
+      default:
+        throw new UserFacingError(
+          'This button or menu has expired. Run the command again to get a fresh one.',
+        );
+    }
+  },
+};

@@ -1,0 +1,72 @@
+import { alertReply } from '../components/monitor.ts';
+import { UpstreamError } from '../errors.ts';
+import { probePlex } from '../services/monitor.ts';
+import type { MonitorEvent } from '../services/monitor.ts';
+import { recoveryEmbed, reminderText } from '../views/monitor.ts';
+import type { Diagnostics } from '../views/monitor.ts';
+import type { Job, JobContext } from './types.ts';
+
+function dockerProblem(error: unknown, dockerHost: string | undefined): string {
+  const where = dockerHost ?? '/var/run/docker.sock';
+  if (error instanceof UpstreamError && error.kind === 'unauthorized') {
+    return `Docker at ${where} refused to answer (a socket proxy needs CONTAINERS=1).`;
+  }
+  return `Could not reach Docker at ${where}. Is the socket mounted into Autoalex's container (read-only is enough)?`;
+}
+
+/** Container state and log tail, or why they could not be read: said in the alert, never a crash. */
+export async function diagnose(ctx: JobContext): Promise<Diagnostics> {
+  const name = ctx.config.plex.containerName;
+  try {
+    const container = await ctx.services.docker.inspect(name);
+    if (!container) return { kind: 'missing', name };
+    const lines = ctx.config.monitor.logLines;
+    const logs = lines > 0 ? await ctx.services.docker.logs(name, lines).catch(() => []) : [];
+    return { kind: 'container', container, logs };
+  } catch (error) {
+    return { kind: 'docker-error', text: dockerProblem(error, ctx.config.monitor.dockerHost) };
+  }
+}
+
+/** Turns a monitor event into ONE Discord message: the alert, a reminder or the recovery (as replies). */
+export async function deliver(event: MonitorEvent, ctx: JobContext): Promise<void> {
+  const channel = ctx.config.discord.alertChannelId;
+  const { incident } = event;
+  if (!channel) {
+    ctx.logger.warn(
+      { event: event.kind, incident: incident.id },
+      'Plex health changed; set DISCORD_ALERT_CHANNEL_ID to be told in Discord',
+    );
+    return;
+  }
+  const replyTo = incident.alertMessageId ?? undefined;
+  if (event.kind === 'down') {
+    const messageId = await ctx.notify(channel, alertReply(incident, await diagnose(ctx), ctx));
+    ctx.services.store.updateIncident(incident.id, { alertChannelId: channel, alertMessageId: messageId });
+  } else if (event.kind === 'reminder') {
+    await ctx.notify(channel, { content: reminderText(incident, event.probe.at) }, replyTo);
+  } else {
+    await ctx.notify(
+      channel,
+      { embeds: [recoveryEmbed(incident, event.downtimeMs, event.probe.version)] },
+      replyTo,
+    );
+  }
+}
+
+/** Probes Plex every PLEX_POLL_INTERVAL seconds and reports incidents. */
+export const plexMonitor: Job = {
+  name: 'plex-monitor',
+  pattern: (config) => (config.plex.url ? { everySeconds: config.monitor.pollIntervalS } : null),
+  async run(ctx) {
+    const probe = await probePlex(ctx.config.plex.url as string, ctx.config.monitor.pollTimeoutMs);
+    const event = ctx.services.monitor.record(probe);
+    if (event) {
+      ctx.logger.info(
+        { event: event.kind, incident: event.incident.id, reason: probe.reason },
+        'Plex health changed',
+      );
+      await deliver(event, ctx);
+    }
+  },
+};
