@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchAutocomplete, benchCompletion } from './library.ts';
+import { benchMonitor } from './monitor.ts';
 import { benchPlaylistSync } from './playlist.ts';
 import { benchStartupAndUsage } from './startup-usage.ts';
 
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   startup: benchStartupAndUsage,
   autocomplete: benchAutocomplete,
   completion: benchCompletion,
+  monitor: benchMonitor,
   // Reports the process's peak RSS: run it alone (`npm run bench -- playlist`) for a clean figure.
   playlist: benchPlaylistSync,
 };
