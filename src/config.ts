@@ -11,6 +11,12 @@ import { z } from 'zod';
 export type ConfigMode = 'bot' | 'cli' | 'deploy';
 
 const SNOWFLAKE = /^\d{17,20}$/;
+export const PUBLIC_MUSICBRAINZ = 'https://musicbrainz.org';
+
+/** The public MusicBrainz servers, whose 1 request/s limit must not be raised. */
+export function isPublicMusicBrainz(url: string): boolean {
+  return /^(www\.|beta\.)?musicbrainz\.org$/i.test(new URL(url).hostname);
+}
 
 function isCronPattern(value: string): boolean {
   try {
@@ -22,7 +28,7 @@ function isCronPattern(value: string): boolean {
 }
 
 /** Settings whose values must never be echoed (in errors, logs or replies). */
-export const SECRET_KEYS = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY'] as const;
+export const SECRET_KEYS = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY', 'DISCOGS_TOKEN'] as const;
 
 const optionalText = z.string().trim().min(1).optional();
 const snowflake = z.string().trim().regex(SNOWFLAKE, 'must be a Discord id (17–20 digits)');
@@ -138,6 +144,17 @@ const schema = z.object({
   MUSICBRAINZ_APP_NAME: z.string().trim().min(1).default('Autoalex'),
   MUSICBRAINZ_CONTACT: optionalText,
   MUSICBRAINZ_USER_AGENT: optionalText,
+  MUSICBRAINZ_URL: httpUrl.default(PUBLIC_MUSICBRAINZ),
+  MUSICBRAINZ_RATE_LIMIT: z
+    .string()
+    .trim()
+    .default('1')
+    .refine(
+      (v) => v === 'off' || (Number.isFinite(Number(v)) && Number(v) > 0 && Number(v) <= 1000),
+      'must be requests per second (e.g. 1, 10) or off',
+    ),
+  DISCOGS_URL: httpUrl.default('https://api.discogs.com'),
+  DISCOGS_TOKEN: optionalText,
 
   DATA_DIR: z.string().trim().min(1).default('/config'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -194,7 +211,15 @@ export type Config = Readonly<{
     channelId: string | undefined;
   };
   upstreamTimeoutMs: number;
-  musicbrainz: { appName: string; contact: string | undefined; userAgent: string | undefined };
+  musicbrainz: {
+    appName: string;
+    contact: string | undefined;
+    userAgent: string | undefined;
+    url: string;
+    /** Requests per second, or null for no limit (self-hosted mirrors only). */
+    ratePerSecond: number | null;
+  };
+  discogs: { url: string; token: string | undefined };
   dataDir: string;
   logLevel: Parsed['LOG_LEVEL'];
   timeZone: string | undefined;
@@ -242,6 +267,14 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
     if ((raw[a] === undefined) !== (raw[b] === undefined))
       problems.push(`${a} and ${b} must be set together`);
   }
+  if (result.success && isPublicMusicBrainz(result.data.MUSICBRAINZ_URL)) {
+    const rate = result.data.MUSICBRAINZ_RATE_LIMIT;
+    if (rate === 'off' || Number(rate) > 1) {
+      problems.push(
+        'MUSICBRAINZ_RATE_LIMIT can only be raised or turned off for a self-hosted mirror (MUSICBRAINZ_URL); the public MusicBrainz server allows 1 request per second',
+      );
+    }
+  }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const c = result.data;
   return Object.freeze({
@@ -287,7 +320,10 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       appName: c.MUSICBRAINZ_APP_NAME,
       contact: c.MUSICBRAINZ_CONTACT,
       userAgent: c.MUSICBRAINZ_USER_AGENT,
+      url: c.MUSICBRAINZ_URL,
+      ratePerSecond: c.MUSICBRAINZ_RATE_LIMIT === 'off' ? null : Number(c.MUSICBRAINZ_RATE_LIMIT),
     },
+    discogs: { url: c.DISCOGS_URL, token: c.DISCOGS_TOKEN },
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,
     timeZone: c.TZ,

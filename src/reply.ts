@@ -91,5 +91,9 @@ function fitEmbed(embed: APIEmbed): APIEmbed {
 
 /** Escapes Discord markdown in text that comes from a library or a user (titles, names). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([#>-])/gm, '\\$1');
+  // A single "|" is plain text (credits use it as a separator); only "||" starts a spoiler.
+  return text
+    .replace(/([\\*_~`[\]])/g, '\\$1')
+    .replace(/\|\|/g, '\\|\\|')
+    .replace(/^([#>-])/gm, '\\$1');
 }

@@ -82,6 +82,21 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps the public MusicBrainz server at 1 request/s and lets a mirror go faster or unthrottled', () => {
+    expect(loadConfig(VALID).musicbrainz).toMatchObject({ url: 'https://musicbrainz.org', ratePerSecond: 1 });
+    for (const rate of ['5', 'off']) {
+      expect(problems({ ...VALID, MUSICBRAINZ_RATE_LIMIT: rate }).message).toMatch(
+        /MUSICBRAINZ_RATE_LIMIT can only be raised or turned off for a self-hosted mirror/,
+      );
+    }
+    const mirror = { ...VALID, MUSICBRAINZ_URL: 'http://192.168.1.10:5000' };
+    expect(loadConfig({ ...mirror, MUSICBRAINZ_RATE_LIMIT: 'off' }).musicbrainz.ratePerSecond).toBeNull();
+    expect(loadConfig({ ...mirror, MUSICBRAINZ_RATE_LIMIT: '20' }).musicbrainz.ratePerSecond).toBe(20);
+    expect(problems({ ...VALID, MUSICBRAINZ_RATE_LIMIT: 'fast' }).message).toMatch(
+      /MUSICBRAINZ_RATE_LIMIT must be requests per second/,
+    );
+  });
+
   it('keeps the secret values for the logger to scrub', () => {
     expect(
       loadConfig({ ...VALID, PLEX_URL: 'http://p:32400', PLEX_TOKEN: 'plex-token-123' }).secrets,

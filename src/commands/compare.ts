@@ -1,10 +1,10 @@
-import { artistPickerReply } from '../components/artist-picker.ts';
+import { pickerReply } from '../components/picker.ts';
 import { encodeCustomId } from '../components/custom-id.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import { artistStats } from '../services/listening-stats.ts';
 import { battleEmbed, battleHeadline } from '../views/compare.ts';
-import { libraryChoices, userChoices } from './autocomplete.ts';
+import { ARTIST_OPTION, libraryChoices, userChoices } from './autocomplete.ts';
 import { resolveArtist, resolveListener } from './resolve.ts';
 import type { Listener } from './resolve.ts';
 import type { Command, CommandContext } from './types.ts';
@@ -54,14 +54,7 @@ export const compare: Command = {
   name: 'compare',
   description: 'Listening battle: two users, one artist',
   options: [
-    {
-      name: 'artist',
-      description: 'Artist in the Plex library',
-      type: 'string',
-      required: true,
-      autocomplete: true,
-      maxLength: 200,
-    },
+    ARTIST_OPTION,
     {
       name: 'user_a',
       description: 'Plex user',
@@ -88,7 +81,7 @@ export const compare: Command = {
     );
     const match = await resolveArtist(String(args.artist), ctx);
     if ('choices' in match) {
-      return artistPickerReply(
+      return pickerReply(
         String(args.artist),
         match.choices,
         encodeCustomId('compare', 'pick', users[0].userId, users[1].userId),

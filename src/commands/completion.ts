@@ -1,5 +1,5 @@
 import { completionFor } from '../components/completion.ts';
-import { libraryChoices, userChoices } from './autocomplete.ts';
+import { ARTIST_OPTION, libraryChoices, userChoices } from './autocomplete.ts';
 import type { Command } from './types.ts';
 
 /** `/alex completion artist [user]`: how much of an artist's catalogue someone has heard. */
@@ -7,14 +7,7 @@ export const completion: Command = {
   name: 'completion',
   description: "How much of an artist's collection on this server you (or someone) have listened to",
   options: [
-    {
-      name: 'artist',
-      description: 'Artist in the Plex library',
-      type: 'string',
-      required: true,
-      autocomplete: true,
-      maxLength: 200,
-    },
+    ARTIST_OPTION,
     {
       name: 'user',
       description: 'Plex user (default: you; "all" = everyone)',

@@ -7,6 +7,16 @@ import type { Command, CommandOption } from './types.ts';
 export const ROOT_COMMAND = 'alex';
 
 function addOption(sub: SlashCommandSubcommandBuilder, option: CommandOption): void {
+  const numeric = <
+    T extends { setAutocomplete(a: boolean): T; setMinValue(v: number): T; setMaxValue(v: number): T },
+  >(
+    o: T,
+  ) => {
+    o.setAutocomplete(option.autocomplete ?? false);
+    if (option.minValue !== undefined) o.setMinValue(option.minValue);
+    if (option.maxValue !== undefined) o.setMaxValue(option.maxValue);
+    return o;
+  };
   const base = <
     T extends { setName(n: string): T; setDescription(d: string): T; setRequired(r: boolean): T },
   >(
@@ -27,20 +37,10 @@ function addOption(sub: SlashCommandSubcommandBuilder, option: CommandOption): v
       });
       break;
     case 'integer':
-      sub.addIntegerOption((o) => {
-        base(o).setAutocomplete(option.autocomplete ?? false);
-        if (option.minValue !== undefined) o.setMinValue(option.minValue);
-        if (option.maxValue !== undefined) o.setMaxValue(option.maxValue);
-        return o;
-      });
+      sub.addIntegerOption((o) => numeric(base(o)));
       break;
     case 'number':
-      sub.addNumberOption((o) => {
-        base(o).setAutocomplete(option.autocomplete ?? false);
-        if (option.minValue !== undefined) o.setMinValue(option.minValue);
-        if (option.maxValue !== undefined) o.setMaxValue(option.maxValue);
-        return o;
-      });
+      sub.addNumberOption((o) => numeric(base(o)));
       break;
     case 'boolean':
       sub.addBooleanOption((o) => base(o));

@@ -1,5 +1,6 @@
 import { compare } from './compare.ts';
 import { completion } from './completion.ts';
+import { enrich } from './enrich.ts';
 import { createHelp } from './help.ts';
 import { link } from './link.ts';
 import { status } from './status.ts';
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   usage,
   completion,
   compare,
+  enrich,
   syncPlaylists,
   status,
   link,

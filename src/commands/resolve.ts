@@ -1,6 +1,6 @@
 import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, truncate } from '../reply.ts';
-import type { IndexEntry } from '../services/library-index.ts';
+import type { EntryKind, IndexEntry } from '../services/library-index.ts';
 import { matchTier, normalize, queryWords } from '../services/text-match.ts';
 import type { CommandContext } from './types.ts';
 
@@ -74,20 +74,30 @@ export async function resolveArtist(text: string, ctx: CommandContext): Promise<
 /** How stale the index must be before a failed lookup rebuilds it. */
 const ON_DEMAND_REFRESH_MS = 5 * 60_000;
 
-function findArtist(text: string, ctx: CommandContext): ArtistMatch | null {
+/** A rating key of that kind, the exact name, the only match, or the close matches; null for none. */
+export function findEntry(
+  kind: EntryKind,
+  text: string,
+  ctx: CommandContext,
+): { entry: IndexEntry } | { choices: IndexEntry[] } | null {
   const { library } = ctx.services;
   const trimmed = text.trim();
   const byKey = library.get(trimmed);
-  if (byKey?.kind === 'artist') return { artist: byKey };
+  if (byKey?.kind === kind) return { entry: byKey };
   const q = normalize(trimmed);
   // Fuzzy matches help while typing, but are never taken as the answer: "Skrilex" gets suggestions.
   const words = queryWords(q);
-  const matches = library.search('artist', trimmed, 10).filter((m) => matchTier(m, q, words, false) !== -1);
+  const matches = library.search(kind, trimmed, 10).filter((m) => matchTier(m, q, words, false) !== -1);
   const exact = matches.filter((m) => m.name === q);
-  if (exact.length === 1) return { artist: exact[0] as IndexEntry };
-  if (matches.length === 1) return { artist: matches[0] as IndexEntry };
+  if (exact.length === 1) return { entry: exact[0] as IndexEntry };
+  if (matches.length === 1) return { entry: matches[0] as IndexEntry };
   if (matches.length > 1) return { choices: exact.length > 1 ? exact : matches };
   return null;
+}
+
+function findArtist(text: string, ctx: CommandContext): ArtistMatch | null {
+  const found = findEntry('artist', text, ctx);
+  return found && 'entry' in found ? { artist: found.entry } : found;
 }
 
 function unknownArtist(text: string, ctx: CommandContext): never {

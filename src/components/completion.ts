@@ -7,7 +7,7 @@ import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import { ALL_LISTENERS, artistStats } from '../services/listening-stats.ts';
 import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
-import { artistPickerReply } from './artist-picker.ts';
+import { pickerReply } from './picker.ts';
 import { encodeCustomId } from './custom-id.ts';
 import type { ComponentHandler } from './types.ts';
 
@@ -73,11 +73,7 @@ export async function completionFor(
   const listener = await resolveListener(userText, ctx);
   const match = await resolveArtist(artistText, ctx);
   if ('choices' in match)
-    return artistPickerReply(
-      artistText,
-      match.choices,
-      encodeCustomId(NAMESPACE, 'pick', listenerId(listener)),
-    );
+    return pickerReply(artistText, match.choices, encodeCustomId(NAMESPACE, 'pick', listenerId(listener)));
   return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, ctx);
 }
 

@@ -8,6 +8,9 @@ import type { PlexService } from './plex.ts';
 import { createDockerService } from './docker.ts';
 import type { DockerService } from './docker.ts';
 import { createMonitor } from './monitor.ts';
+import { createMusicBrainzService } from './musicbrainz.ts';
+import type { MusicBrainzService } from './musicbrainz.ts';
+import { VERSION } from '../version.ts';
 import type { Monitor } from './monitor.ts';
 import { createPlaylistSync } from './playlist-sync.ts';
 import type { PlaylistSync } from './playlist-sync.ts';
@@ -27,6 +30,7 @@ export interface Services {
   playlistSync: PlaylistSync;
   docker: DockerService;
   monitor: Monitor;
+  musicbrainz: MusicBrainzService;
   store: Store;
   close(): void;
 }
@@ -85,5 +89,22 @@ export function createServices(config: Config, logger: Logger): Services {
     failureThreshold: config.monitor.failureThreshold,
     reminderMinutes: config.monitor.reminderMinutes,
   });
-  return { tautulli, plex, library, users, playlistSync, docker, monitor, store, close: () => store.close() };
+  const musicbrainz = createMusicBrainzService({
+    ...config.musicbrainz,
+    appVersion: VERSION,
+    timeoutMs: Math.max(timeoutMs, 30_000),
+    logger,
+  });
+  return {
+    tautulli,
+    plex,
+    library,
+    users,
+    playlistSync,
+    docker,
+    monitor,
+    musicbrainz,
+    store,
+    close: () => store.close(),
+  };
 }

@@ -38,6 +38,15 @@ const MIGRATIONS: readonly string[] = [
      acknowledged_by TEXT,
      acknowledged_at INTEGER
    )`,
+  `CREATE TABLE album_enrichments (
+     album_key TEXT PRIMARY KEY,
+     section_id TEXT NOT NULL,
+     original_summary TEXT NOT NULL,
+     credits TEXT NOT NULL,
+     release_id TEXT NOT NULL,
+     enriched_by TEXT NOT NULL,
+     enriched_at INTEGER NOT NULL
+   )`,
 ];
 
 export interface UserLink {
@@ -76,7 +85,22 @@ export interface Incident {
   acknowledgedAt: number | null;
 }
 
+export interface AlbumEnrichment {
+  albumKey: string;
+  sectionId: string;
+  /** The summary before Autoalex first wrote to it: what undo restores. */
+  originalSummary: string;
+  credits: string;
+  releaseId: string;
+  enrichedBy: string;
+  enrichedAt: number;
+}
+
 export interface Store {
+  getEnrichment(albumKey: string): AlbumEnrichment | undefined;
+  /** Records a write; the original summary of the FIRST enrichment is kept across re-runs. */
+  saveEnrichment(record: AlbumEnrichment): void;
+  removeEnrichment(albumKey: string): void;
   openIncident(startedAt: number, confirmedAt: number, reason: string): Incident;
   updateIncident(id: number, change: Partial<Omit<Incident, 'id'>>): void;
   getIncident(id: number): Incident | undefined;
@@ -165,6 +189,16 @@ export function openStore(dataDir: string | ':memory:'): Store {
   const incidentsSince = db.prepare<[number], Record<string, unknown>>(
     'SELECT * FROM incidents WHERE ended_at IS NULL OR ended_at >= ? ORDER BY id DESC',
   );
+  const enrichmentByKey = db.prepare<[string], Record<string, unknown>>(
+    'SELECT * FROM album_enrichments WHERE album_key = ?',
+  );
+  const upsertEnrichment = db.prepare(
+    `INSERT INTO album_enrichments (album_key, section_id, original_summary, credits, release_id, enriched_by, enriched_at)
+     VALUES (@albumKey, @sectionId, @originalSummary, @credits, @releaseId, @enrichedBy, @enrichedAt)
+     ON CONFLICT(album_key) DO UPDATE SET credits = excluded.credits, release_id = excluded.release_id,
+       enriched_by = excluded.enriched_by, enriched_at = excluded.enriched_at`,
+  );
+  const deleteEnrichment = db.prepare('DELETE FROM album_enrichments WHERE album_key = ?');
   const insertRun = db.prepare(
     `INSERT INTO playlist_sync_runs (playlist, trigger, started_at, finished_at, added, removed, kept, dry_run, error)
      VALUES (@playlist, @trigger, @startedAt, @finishedAt, @added, @removed, @kept, @dryRun, @error)`,
@@ -215,6 +249,25 @@ export function openStore(dataDir: string | ':memory:'): Store {
     },
     incidentsSince(since) {
       return incidentsSince.all(since).map(toIncident);
+    },
+    getEnrichment(albumKey) {
+      const row = enrichmentByKey.get(albumKey);
+      if (!row) return undefined;
+      return {
+        albumKey: String(row.album_key),
+        sectionId: String(row.section_id),
+        originalSummary: String(row.original_summary),
+        credits: String(row.credits),
+        releaseId: String(row.release_id),
+        enrichedBy: String(row.enriched_by),
+        enrichedAt: Number(row.enriched_at),
+      };
+    },
+    saveEnrichment(record) {
+      upsertEnrichment.run(record);
+    },
+    removeEnrichment(albumKey) {
+      deleteEnrichment.run(albumKey);
     },
     recordSyncRun(run) {
       insertRun.run({ ...run, dryRun: run.dryRun ? 1 : 0 });

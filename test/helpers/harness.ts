@@ -14,6 +14,8 @@ import type { Services } from '../../src/services/index.ts';
 import type { HistoryRow, Library } from '../fakes/library.ts';
 import { plexContainer, startDockerFake } from '../fakes/docker.ts';
 import type { DockerFake } from '../fakes/docker.ts';
+import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
+import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 import { startPlexFake } from '../fakes/plex.ts';
 import type { PlexFake } from '../fakes/plex.ts';
 import { captureLogger } from './logs.ts';
@@ -27,6 +29,8 @@ export interface Harness {
   plex: PlexFake | undefined;
   /** Present when the harness was asked for Docker. */
   docker: DockerFake | undefined;
+  /** Present when the harness was asked for MusicBrainz. */
+  musicbrainz: MusicBrainzFake | undefined;
   services: Services;
   bot: Bot;
   config: Config;
@@ -46,13 +50,17 @@ export async function startHarness(
     history?: HistoryRow[];
     /** Start a Docker engine fake with the Plex container, and point DOCKER_HOST and the alert channel at it. */
     docker?: boolean;
+    /** Start a MusicBrainz fake and point MUSICBRAINZ_URL at it (unthrottled: it is not the public server). */
+    musicbrainz?: boolean;
   } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
   const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history: options.history });
   const plex = options.library ? await startPlexFake(options.library) : undefined;
   const docker = options.docker ? await startDockerFake({ containers: [plexContainer()] }) : undefined;
+  const musicbrainz = options.musicbrainz ? await startMusicBrainzFake() : undefined;
   const config = loadConfig({
+    ...(musicbrainz ? { MUSICBRAINZ_URL: musicbrainz.url, MUSICBRAINZ_RATE_LIMIT: 'off' } : {}),
     ...(plex ? { PLEX_URL: plex.url, PLEX_TOKEN: plex.token } : {}),
     ...(docker
       ? { DOCKER_HOST: `unix://${docker.socketPath}`, DISCORD_ALERT_CHANNEL_ID: discord.alertChannelId }
@@ -78,6 +86,7 @@ export async function startHarness(
     tautulli,
     plex,
     docker,
+    musicbrainz,
     services,
     bot,
     config,
@@ -89,6 +98,7 @@ export async function startHarness(
       await tautulli.close();
       await plex?.close();
       await docker?.close();
+      await musicbrainz?.close();
     },
   };
 }

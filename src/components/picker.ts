@@ -4,15 +4,20 @@ import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
 import type { IndexEntry } from '../services/library-index.ts';
 
-/** "Which artist did you mean?" with a select menu whose values are artist rating keys. */
-export function artistPickerReply(text: string, choices: readonly IndexEntry[], customId: string): Reply {
+/** "Which artist did you mean?" with a select menu whose values are rating keys (artists or albums). */
+export function pickerReply(
+  text: string,
+  choices: readonly IndexEntry[],
+  customId: string,
+  noun: 'artist' | 'album' = 'artist',
+): Reply {
   const row: APIActionRowComponent<APIComponentInMessageActionRow> = {
     type: ComponentType.ActionRow,
     components: [
       {
         type: ComponentType.StringSelect,
         custom_id: customId,
-        placeholder: 'Choose the artist',
+        placeholder: `Choose the ${noun}`,
         options: choices.slice(0, LIMITS.selectOptions).map((c) => ({
           label: truncate(c.label, LIMITS.selectLabel),
           value: c.key,
@@ -21,7 +26,7 @@ export function artistPickerReply(text: string, choices: readonly IndexEntry[], 
     ],
   };
   return {
-    content: `Several artists match “${escapeMarkdown(truncate(text, 80))}”. Which one did you mean?`,
+    content: `Several ${noun}s match “${escapeMarkdown(truncate(text, 80))}”. Which one did you mean?`,
     components: [row],
   };
 }

@@ -1,0 +1,70 @@
+import { albumPickCustomId, previewReply } from '../components/enrich.ts';
+import { pickerReply } from '../components/picker.ts';
+import { UserFacingError } from '../errors.ts';
+import { escapeMarkdown, truncate } from '../reply.ts';
+import { planEnrichment, undoEnrichment } from '../services/enrichment.ts';
+import type { EnrichMode } from '../services/enrichment.ts';
+import { libraryChoices } from './autocomplete.ts';
+import { findEntry } from './resolve.ts';
+import type { Command } from './types.ts';
+
+/** `/alex enrich album [mode] [undo]`: instrumentalist credits from MusicBrainz into the Plex album summary. */
+export const enrich: Command = {
+  name: 'enrich',
+  description: 'Write who plays what (MusicBrainz credits) into an album summary (admins)',
+  options: [
+    {
+      name: 'album',
+      description: 'Album in the Plex library',
+      type: 'string',
+      required: true,
+      autocomplete: true,
+      maxLength: 200,
+    },
+    {
+      name: 'mode',
+      description: 'Where the credits go (default: after the summary)',
+      type: 'string',
+      choices: [
+        { name: 'append', value: 'append' },
+        { name: 'prepend', value: 'prepend' },
+      ],
+    },
+    { name: 'undo', description: 'Restore the summary from before Autoalex wrote to it', type: 'boolean' },
+  ],
+  adminOnly: true,
+  defer: true,
+  examples: [
+    '/alex enrich album:A Love Supreme',
+    '/alex enrich album:A Love Supreme undo:true',
+    '!alex enrich Kind of Blue',
+  ],
+  async run(args, ctx) {
+    const text = String(args.album);
+    const mode: EnrichMode = args.mode === 'prepend' ? 'prepend' : 'append';
+    await ctx.services.library.ready();
+    const found = /^\d+$/.test(text.trim()) ? { entry: { key: text.trim() } } : findEntry('album', text, ctx);
+    if (!found)
+      throw new UserFacingError(
+        `No album matches “${escapeMarkdown(truncate(text, 80))}” in the Plex library.`,
+      );
+    if ('choices' in found) {
+      const reply = pickerReply(text, found.choices, albumPickCustomId(mode));
+      return {
+        ...reply,
+        content: `Several albums match “${escapeMarkdown(truncate(text, 80))}”. Which one?`,
+      };
+    }
+    if (args.undo === true) {
+      const title = await undoEnrichment(ctx.services, found.entry.key);
+      return {
+        content: `↩️ The summary of “${escapeMarkdown(title)}” is back to what it was before Autoalex.`,
+      };
+    }
+    ctx.progress('Looking up MusicBrainz credits…');
+    return previewReply(await planEnrichment(ctx.services, found.entry.key, mode), mode);
+  },
+  async complete(option, text, _args, ctx) {
+    return option === 'album' ? libraryChoices('album', text, ctx) : [];
+  },
+};

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BLOCK_END, BLOCK_START } from '../src/services/summary-block.ts';
+import { generateLibrary } from './fakes/library.ts';
+import type { LibAlbum, LibArtist, LibTrack, Library } from './fakes/library.ts';
+import { MB_RELEASES } from './fakes/metadata-data.ts';
+import { startHarness } from './helpers/harness.ts';
+import type { Harness } from './helpers/harness.ts';
+
+const ADMIN = { id: '700000000000000001', username: 'owner', admin: true };
+const MEMBER = { id: '700000000000000002', username: 'guest' };
+const LOVE_SUPREME = 'A Love Supreme';
+const ORIGINAL = 'Recorded in one session at *Van Gelder Studio* — “a spiritual suite”. 日本語 & <tags>.';
+const LOVE_SUPREME_CREDITS =
+  'John Coltrane: Tenor Saxophone, Chant (track 1) | McCoy Tyner: Piano | Jimmy Garrison: Double Bass | Elvin Jones: Drums';
+
+let h: Harness;
+const keys = { loveSupreme: '', kindOfBlue: '', noRelations: '', unknown: '' };
+
+/** Adds an album (with its artist and tracks) to a generated library, shaped like the generated ones. */
+function addAlbum(
+  lib: Library,
+  n: number,
+  spec: { artist: string; title: string; tracks: number; mbid?: string; summary?: string },
+): string {
+  const artist: LibArtist = {
+    ...structuredClone(lib.artists[0]!),
+    ratingKey: String(990_000 + n * 100),
+    title: spec.artist,
+    mbid: undefined,
+  };
+  const album: LibAlbum = {
+    ...structuredClone(lib.albums[0]!),
+    ratingKey: String(990_001 + n * 100),
+    title: spec.title,
+    artistKey: artist.ratingKey,
+    artistTitle: spec.artist,
+    mbid: spec.mbid,
+    summary: spec.summary ?? '',
+    trackCount: spec.tracks,
+  };
+  const tracks: LibTrack[] = Array.from({ length: spec.tracks }, (_, i) => ({
+    ...structuredClone(lib.tracks[0]!),
+    ratingKey: String(990_010 + n * 100 + i),
+    title: `Track ${i + 1}`,
+    albumKey: album.ratingKey,
+    albumTitle: spec.title,
+    artistKey: artist.ratingKey,
+    artistTitle: spec.artist,
+    index: i + 1,
+    mbid: undefined,
+  }));
+  lib.artists.push(artist);
+  lib.albums.push(album);
+  lib.tracks.push(...tracks);
+  for (const item of [artist, album, ...tracks]) lib.byKey.set(item.ratingKey, item);
+  return album.ratingKey;
+}
+
+async function enrich(
+  options: Array<{ name: string; type: number; value: string | boolean }>,
+  user: object = ADMIN,
+) {
+  const interaction = await h.discord.slashCommand({ name: 'alex', subcommand: 'enrich', options, user });
+  const reply = await h.discord.waitForRequest(
+    (r) =>
+      (r.method === 'PATCH' &&
+        r.path.endsWith(`/${interaction.token}/messages/@original`) &&
+        r.json?.content !== 'Looking up MusicBrainz credits…') ||
+      (r.method === 'POST' && r.path.endsWith(`/${interaction.token}`)) ||
+      (r.path.includes(`/interactions/${interaction.id}/`) && r.json?.type === 4),
+  );
+  const message = [...h.discord.messages.values()].find((m) => m.interaction_metadata?.id === interaction.id);
+  return { json: reply.json?.data ?? reply.json, message };
+}
+
+async function press(customId: string, messageId: string | undefined, user: object = ADMIN) {
+  const interaction = await h.discord.button(customId, { messageId, user });
+  return (
+    await h.discord.waitForRequest(
+      (r) =>
+        (r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`)) ||
+        (r.method === 'POST' && r.path.endsWith(`/${interaction.token}`)),
+    )
+  ).json;
+}
+
+const summaryOf = (key: string) => (h.plex!.lib.byKey.get(key) as LibAlbum).summary;
+const summaryEdits = () => h.plex!.edits.filter((e) => e.field === 'summary');
+
+beforeAll(async () => {
+  const lib = generateLibrary({ artists: 8, albumsPerArtist: 2, tracksPerAlbum: 4, seed: 31 });
+  // The album's Plex Guid names the release GROUP: the bot must resolve it to a release.
+  keys.loveSupreme = addAlbum(lib, 1, {
+    artist: 'John Coltrane',
+    title: LOVE_SUPREME,
+    tracks: 4,
+    mbid: MB_RELEASES.aLoveSupreme.releaseGroupId,
+    summary: ORIGINAL,
+  });
+  keys.kindOfBlue = addAlbum(lib, 2, { artist: 'Miles Davis', title: 'Kind of Blue', tracks: 5 });
+  keys.noRelations = addAlbum(lib, 3, {
+    artist: MB_RELEASES.noRelations.artist.name,
+    title: MB_RELEASES.noRelations.title,
+    tracks: 3,
+    mbid: MB_RELEASES.noRelations.releaseId,
+  });
+  keys.unknown = addAlbum(lib, 4, { artist: 'Nobody Known', title: 'Unheard Tapes', tracks: 2 });
+  h = await startHarness({ library: lib, musicbrainz: true });
+});
+afterAll(() => h.stop());
+beforeEach(() => {
+  h.musicbrainz!.failure = { kind: 'none' };
+});
+
+describe('/alex enrich', () => {
+  it("previews credits from the album's MusicBrainz id (a release group) without writing", async () => {
+    const before = summaryEdits().length;
+    const { json } = await enrich([{ name: 'album', type: 3, value: keys.loveSupreme }]);
+    const embed = json.embeds[0];
+    expect(embed.title).toBe(`Credits for ${LOVE_SUPREME} — John Coltrane`);
+    expect(embed.description).toBe(LOVE_SUPREME_CREDITS);
+    expect(embed.fields[1].value).toBe(
+      `MusicBrainz release ${MB_RELEASES.aLoveSupreme.releaseId} (from the album's MusicBrainz id)`,
+    );
+    expect(json.components[0].components.map((c: { label: string }) => c.label)).toEqual(['Apply', 'Cancel']);
+    expect(summaryEdits().length).toBe(before);
+    const lookup = h.musicbrainz!.requests.find(
+      (r) => r.path === `/ws/2/release/${MB_RELEASES.aLoveSupreme.releaseId}`,
+    );
+    expect(lookup?.query.inc?.split(/[ +]/).sort()).toEqual([
+      'artist-credits',
+      'artist-rels',
+      'recording-level-rels',
+      'recordings',
+    ]);
+    expect(lookup?.headers['user-agent']).toMatch(/^Autoalex\/\d+\.\d+\.\d+/);
+  });
+
+  it('Apply writes the block after the summary, locked, keeping the rest exactly; a re-run replaces the block', async () => {
+    const { json, message } = await enrich([{ name: 'album', type: 3, value: keys.loveSupreme }]);
+    const done = await press(json.components[0].components[0].custom_id, message?.id);
+    expect(done.content).toBe(
+      `✅ Credits written to “${LOVE_SUPREME}” in Plex (summary locked). Undo with \`/alex enrich album:${keys.loveSupreme} undo:true\`.`,
+    );
+    const expected = `${ORIGINAL}\n\n${BLOCK_START}\n${LOVE_SUPREME_CREDITS}\n${BLOCK_END}`;
+    expect(summaryEdits().at(-1)).toMatchObject({
+      ratingKey: keys.loveSupreme,
+      value: expected,
+      locked: true,
+    });
+    expect(summaryOf(keys.loveSupreme)).toBe(expected);
+
+    const again = await enrich([
+      { name: 'album', type: 3, value: keys.loveSupreme },
+      { name: 'mode', type: 3, value: 'prepend' },
+    ]);
+    await press(again.json.components[0].components[0].custom_id, again.message?.id);
+    expect(summaryOf(keys.loveSupreme)).toBe(
+      `${BLOCK_START}\n${LOVE_SUPREME_CREDITS}\n${BLOCK_END}\n\n${ORIGINAL}`,
+    );
+  });
+
+  it('undo restores the summary from before the first enrichment', async () => {
+    const { json } = await enrich([
+      { name: 'album', type: 3, value: keys.loveSupreme },
+      { name: 'undo', type: 5, value: true },
+    ]);
+    expect(json.content).toBe(`↩️ The summary of “${LOVE_SUPREME}” is back to what it was before Autoalex.`);
+    expect(summaryOf(keys.loveSupreme)).toBe(ORIGINAL);
+    const twice = await enrich([
+      { name: 'album', type: 3, value: keys.loveSupreme },
+      { name: 'undo', type: 5, value: true },
+    ]);
+    expect(twice.json.content).toBe('Autoalex has not enriched this album, so there is nothing to undo.');
+  });
+
+  it('finds a release by search when the album has no MusicBrainz id, with guests marked by track', async () => {
+    const { json } = await enrich([{ name: 'album', type: 3, value: 'Kind of Blue' }]);
+    expect(json.embeds[0].description).toBe(
+      'Miles Davis: Trumpet | John Coltrane: Tenor Saxophone | Paul Chambers: Double Bass | Jimmy Cobb: Drums | ' +
+        'Cannonball Adderley: Alto Saxophone (tracks 1, 2, 4, 5) | Bill Evans: Piano (tracks 1, 3, 4, 5) | Wynton Kelly: Piano (track 2)',
+    );
+    expect(json.embeds[0].fields[1].value).toMatch(/\(found by search\)$/);
+  });
+
+  it('Cancel discards, and non-admins are refused on the command and on Apply', async () => {
+    const { json, message } = await enrich([{ name: 'album', type: 3, value: keys.kindOfBlue }]);
+    const before = summaryEdits().length;
+    expect((await press(json.components[0].components[1].custom_id, message?.id)).content).toBe(
+      'Cancelled: nothing was written.',
+    );
+    const refused = await enrich([{ name: 'album', type: 3, value: keys.kindOfBlue }], MEMBER);
+    expect(refused.json).toMatchObject({
+      content: expect.stringMatching(/^Only server admins can do that/),
+      flags: 64,
+    });
+    const forged = await press(`enrich:apply:${keys.kindOfBlue}:a`, message?.id, MEMBER);
+    expect(forged).toMatchObject({ content: 'Only server admins can write album summaries.', flags: 64 });
+    expect(summaryEdits().length).toBe(before);
+  });
+
+  it('says so and writes nothing when there are no credits or no release', async () => {
+    const before = summaryEdits().length;
+    expect((await enrich([{ name: 'album', type: 3, value: keys.noRelations }])).json.content).toBe(
+      `MusicBrainz lists no performers for “${MB_RELEASES.noRelations.title}”. Nothing was written.`,
+    );
+    expect((await enrich([{ name: 'album', type: 3, value: keys.unknown }])).json.content).toBe(
+      'MusicBrainz has no release matching “Unheard Tapes” by Nobody Known. Nothing was written.',
+    );
+    expect(summaryEdits().length).toBe(before);
+  });
+
+  it('names MusicBrainz when it is down', async () => {
+    h.musicbrainz!.failure = {
+      kind: 'status',
+      status: 500,
+      body: '<html>oops</html>',
+      contentType: 'text/html',
+    };
+    expect((await enrich([{ name: 'album', type: 3, value: keys.kindOfBlue }])).json.content).toBe(
+      'MusicBrainz sent an answer Autoalex could not understand. Try again; if it persists, check the logs.',
+    );
+  });
+});
