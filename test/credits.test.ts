@@ -75,3 +75,21 @@ describe('the credits block in a summary', () => {
     expect(withoutBlock(withBlock(long, 'A: B', 'prepend'))).toBe(long);
   });
 });
+
+describe('credits from a real Discogs release', () => {
+  it('keeps playing roles, splits role lists, and drops engineers, producers, mastering and design', async () => {
+    const { creditsFromRelease, scopeTracks, splitRoles } = await import('../src/services/discogs.ts');
+    const release = JSON.parse(
+      readFileSync(new URL('fixtures/discogs/releases_8604223.json', import.meta.url), 'utf8'),
+    );
+    const credits = creditsFromRelease(release);
+    expect(formatCredits(aggregate(credits.performances, credits.trackCount, credits.leaders))).toBe(
+      'Roger Waters: Bass Guitar, Vocals | David Gilmour: Lead Guitar, Vocals | Richard Wright: Organ, Keyboards, Vocals | Nick Mason: Percussion',
+    );
+    expect(splitRoles('Sleeve [Sleeve Design], Design [Sleeve Design, Layout]')).toEqual([
+      'Sleeve [Sleeve Design]',
+      'Design [Sleeve Design, Layout]',
+    ]);
+    expect(scopeTracks('A1 to B1, B3', ['A1', 'A2', 'B1', 'B2', 'B3'])).toEqual([1, 2, 3, 5]);
+  });
+});

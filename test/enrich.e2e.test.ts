@@ -14,7 +14,7 @@ const LOVE_SUPREME_CREDITS =
   'John Coltrane: Tenor Saxophone, Chant (track 1) | McCoy Tyner: Piano | Jimmy Garrison: Double Bass | Elvin Jones: Drums';
 
 let h: Harness;
-const keys = { loveSupreme: '', kindOfBlue: '', noRelations: '', unknown: '' };
+const keys = { loveSupreme: '', kindOfBlue: '', noRelations: '', unknown: '', quiet: '', uncredited: '' };
 
 /** Adds an album (with its artist and tracks) to a generated library, shaped like the generated ones. */
 function addAlbum(
@@ -65,7 +65,7 @@ async function enrich(
     (r) =>
       (r.method === 'PATCH' &&
         r.path.endsWith(`/${interaction.token}/messages/@original`) &&
-        r.json?.content !== 'Looking up MusicBrainz credits…') ||
+        r.json?.content !== 'Looking up credits…') ||
       (r.method === 'POST' && r.path.endsWith(`/${interaction.token}`)) ||
       (r.path.includes(`/interactions/${interaction.id}/`) && r.json?.type === 4),
   );
@@ -105,7 +105,9 @@ beforeAll(async () => {
     mbid: MB_RELEASES.noRelations.releaseId,
   });
   keys.unknown = addAlbum(lib, 4, { artist: 'Nobody Known', title: 'Unheard Tapes', tracks: 2 });
-  h = await startHarness({ library: lib, musicbrainz: true });
+  keys.quiet = addAlbum(lib, 5, { artist: 'The Autoalex Test Trio', title: 'Quiet Sessions', tracks: 3 });
+  keys.uncredited = addAlbum(lib, 6, { artist: 'Nobody Credited', title: 'Unknown Takes', tracks: 2 });
+  h = await startHarness({ library: lib, musicbrainz: true, discogs: true });
 });
 afterAll(() => h.stop());
 beforeEach(() => {
@@ -201,13 +203,37 @@ describe('/alex enrich', () => {
 
   it('says so and writes nothing when there are no credits or no release', async () => {
     const before = summaryEdits().length;
-    expect((await enrich([{ name: 'album', type: 3, value: keys.noRelations }])).json.content).toBe(
+    const mbOnly = [
+      { name: 'album', type: 3, value: keys.noRelations },
+      { name: 'source', type: 3, value: 'musicbrainz' },
+    ];
+    expect((await enrich(mbOnly)).json.content).toBe(
       `MusicBrainz lists no performers for “${MB_RELEASES.noRelations.title}”. Nothing was written.`,
     );
+    expect((await enrich([{ name: 'album', type: 3, value: keys.uncredited }])).json.content).toBe(
+      'MusicBrainz or Discogs list no performers for “Unknown Takes”. Nothing was written.',
+    );
     expect((await enrich([{ name: 'album', type: 3, value: keys.unknown }])).json.content).toBe(
-      'MusicBrainz has no release matching “Unheard Tapes” by Nobody Known. Nothing was written.',
+      'MusicBrainz or Discogs have no release matching “Unheard Tapes” by Nobody Known. Nothing was written.',
     );
     expect(summaryEdits().length).toBe(before);
+  });
+
+  it('falls back to Discogs when MusicBrainz lists nobody, and can be told to use Discogs', async () => {
+    const quiet = await enrich([{ name: 'album', type: 3, value: keys.quiet }]);
+    expect(quiet.json.embeds[0].description).toBe(
+      'Ana Pérez: Piano | Raymond Brooks: Double Bass | Dana Reed: Drums (tracks 1, 2) | Sam Okafor: Drums (track 3)',
+    );
+    expect(quiet.json.embeds[0].fields[1].value).toBe('Discogs release 9900004 (found by search)');
+    const forced = await enrich([
+      { name: 'album', type: 3, value: keys.kindOfBlue },
+      { name: 'source', type: 3, value: 'discogs' },
+    ]);
+    expect(forced.json.embeds[0].fields[1].value).toBe('Discogs release 9900002 (found by search)');
+    expect(forced.json.embeds[0].description).toContain('Wynton Kelly: Piano (track 2)');
+    expect(h.discogs!.requests.find((r) => r.path === '/database/search')?.headers.authorization).toMatch(
+      /^Discogs token=/,
+    );
   });
 
   it('names MusicBrainz when it is down', async () => {

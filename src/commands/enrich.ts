@@ -3,7 +3,7 @@ import { pickerReply } from '../components/picker.ts';
 import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, truncate } from '../reply.ts';
 import { planEnrichment, undoEnrichment } from '../services/enrichment.ts';
-import type { EnrichMode } from '../services/enrichment.ts';
+import type { CreditSource, EnrichMode } from '../services/enrichment.ts';
 import { libraryChoices } from './autocomplete.ts';
 import { findEntry } from './resolve.ts';
 import type { Command } from './types.ts';
@@ -30,6 +30,16 @@ export const enrich: Command = {
         { name: 'prepend', value: 'prepend' },
       ],
     },
+    {
+      name: 'source',
+      description: 'Where credits come from (default: MusicBrainz, then Discogs)',
+      type: 'string',
+      choices: [
+        { name: 'auto', value: 'auto' },
+        { name: 'musicbrainz', value: 'musicbrainz' },
+        { name: 'discogs', value: 'discogs' },
+      ],
+    },
     { name: 'undo', description: 'Restore the summary from before Autoalex wrote to it', type: 'boolean' },
   ],
   adminOnly: true,
@@ -42,6 +52,8 @@ export const enrich: Command = {
   async run(args, ctx) {
     const text = String(args.album);
     const mode: EnrichMode = args.mode === 'prepend' ? 'prepend' : 'append';
+    const source: CreditSource =
+      args.source === 'musicbrainz' || args.source === 'discogs' ? args.source : 'auto';
     await ctx.services.library.ready();
     const found = /^\d+$/.test(text.trim()) ? { entry: { key: text.trim() } } : findEntry('album', text, ctx);
     if (!found)
@@ -49,11 +61,7 @@ export const enrich: Command = {
         `No album matches “${escapeMarkdown(truncate(text, 80))}” in the Plex library.`,
       );
     if ('choices' in found) {
-      const reply = pickerReply(text, found.choices, albumPickCustomId(mode));
-      return {
-        ...reply,
-        content: `Several albums match “${escapeMarkdown(truncate(text, 80))}”. Which one?`,
-      };
+      return pickerReply(text, found.choices, albumPickCustomId(mode, source), 'album');
     }
     if (args.undo === true) {
       const title = await undoEnrichment(ctx.services, found.entry.key);
@@ -61,8 +69,8 @@ export const enrich: Command = {
         content: `↩️ The summary of “${escapeMarkdown(title)}” is back to what it was before Autoalex.`,
       };
     }
-    ctx.progress('Looking up MusicBrainz credits…');
-    return previewReply(await planEnrichment(ctx.services, found.entry.key, mode), mode);
+    ctx.progress('Looking up credits…');
+    return previewReply(await planEnrichment(ctx.services, found.entry.key, mode, source), mode);
   },
   async complete(option, text, _args, ctx) {
     return option === 'album' ? libraryChoices('album', text, ctx) : [];

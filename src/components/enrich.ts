@@ -4,13 +4,16 @@ import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
 import { applyEnrichment, planEnrichment } from '../services/enrichment.ts';
-import type { EnrichMode, EnrichmentPlan } from '../services/enrichment.ts';
+import type { CreditSource, EnrichMode, EnrichmentPlan } from '../services/enrichment.ts';
 import { encodeCustomId } from './custom-id.ts';
 import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'enrich';
 const MODE_CODE: Record<EnrichMode, string> = { append: 'a', prepend: 'p' };
 const modeOf = (code: string | undefined): EnrichMode => (code === 'p' ? 'prepend' : 'append');
+const SOURCE_CODE: Record<CreditSource, string> = { auto: 'a', musicbrainz: 'm', discogs: 'd' };
+const sourceOf = (code: string | undefined): CreditSource =>
+  code === 'm' ? 'musicbrainz' : code === 'd' ? 'discogs' : 'auto';
 
 function requireAdmin(ctx: CommandContext): void {
   if (!ctx.caller.isAdmin) throw new UserFacingError('Only server admins can write album summaries.');
@@ -18,6 +21,8 @@ function requireAdmin(ctx: CommandContext): void {
 
 /** Preview: the credits and the new summary, with Apply and Cancel. Nothing is written yet. */
 export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
+  const [, id] = plan.releaseId.split(':');
+  const where = plan.source === 'discogs' ? `Discogs release ${id}` : `MusicBrainz release ${id}`;
   return {
     embeds: [
       {
@@ -31,7 +36,7 @@ export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
           },
           {
             name: 'Source',
-            value: `MusicBrainz release ${plan.releaseId} (${plan.via === 'guid' ? "from the album's MusicBrainz id" : 'found by search'})`,
+            value: `${where} (${plan.via === 'guid' ? "from the album's MusicBrainz id" : 'found by search'})`,
           },
         ],
         footer: { text: 'Apply writes this into Plex and locks the summary; undo restores the original.' },
@@ -45,7 +50,13 @@ export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
             type: ComponentType.Button,
             style: ButtonStyle.Success,
             label: 'Apply',
-            custom_id: encodeCustomId(NAMESPACE, 'apply', plan.albumKey, MODE_CODE[mode]),
+            custom_id: encodeCustomId(
+              NAMESPACE,
+              'apply',
+              plan.albumKey,
+              MODE_CODE[mode],
+              SOURCE_CODE[plan.source],
+            ),
           },
           {
             type: ComponentType.Button,
@@ -60,8 +71,8 @@ export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
 }
 
 /** The menu for "several albums match" (values are album rating keys). */
-export function albumPickCustomId(mode: EnrichMode): string {
-  return encodeCustomId(NAMESPACE, 'pick', MODE_CODE[mode]);
+export function albumPickCustomId(mode: EnrichMode, source: CreditSource): string {
+  return encodeCustomId(NAMESPACE, 'pick', MODE_CODE[mode], SOURCE_CODE[source]);
 }
 
 export const enrichComponents: ComponentHandler = {
@@ -71,11 +82,16 @@ export const enrichComponents: ComponentHandler = {
     switch (action) {
       case 'pick': {
         const mode = modeOf(args[0]);
-        return { update: previewReply(await planEnrichment(ctx.services, values[0] ?? '', mode), mode) };
+        return {
+          update: previewReply(
+            await planEnrichment(ctx.services, values[0] ?? '', mode, sourceOf(args[1])),
+            mode,
+          ),
+        };
       }
       case 'apply': {
         // Planned again rather than trusting an old preview: the summary may have changed since.
-        const plan = await planEnrichment(ctx.services, args[0] ?? '', modeOf(args[1]));
+        const plan = await planEnrichment(ctx.services, args[0] ?? '', modeOf(args[1]), sourceOf(args[2]));
         await applyEnrichment(ctx.services, plan, ctx.caller.id);
         ctx.logger.info(
           { album: plan.albumKey, release: plan.releaseId, by: ctx.caller.id },

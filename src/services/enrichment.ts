@@ -1,5 +1,6 @@
 import { UserFacingError } from '../errors.ts';
 import { aggregate, formatCredits } from './credits.ts';
+import type { DiscogsService } from './discogs.ts';
 import type { MusicBrainzService } from './musicbrainz.ts';
 import { musicBrainzId } from './plex.ts';
 import type { PlexService } from './plex.ts';
@@ -12,13 +13,17 @@ import { withBlock } from './summary-block.ts';
  */
 
 export type EnrichMode = 'append' | 'prepend';
+/** Where credits come from: MusicBrainz with Discogs as the fallback (auto), or one of them. */
+export type CreditSource = 'auto' | 'musicbrainz' | 'discogs';
 
 export interface EnrichmentPlan {
   albumKey: string;
   sectionId: string;
   albumTitle: string;
   artist: string;
+  /** "musicbrainz:<mbid>" or "discogs:<id>". */
   releaseId: string;
+  source: 'musicbrainz' | 'discogs';
   /** How the release was found. */
   via: 'guid' | 'search';
   credits: string;
@@ -29,7 +34,40 @@ export interface EnrichmentPlan {
 interface Deps {
   plex: PlexService;
   musicbrainz: MusicBrainzService;
+  discogs: DiscogsService;
   store: Store;
+}
+
+type Found = {
+  releaseId: string;
+  source: 'musicbrainz' | 'discogs';
+  via: 'guid' | 'search';
+  credits: string;
+};
+type AlbumItem = Awaited<ReturnType<PlexService['metadata']>> & object;
+
+/** MusicBrainz: the album's Guid (release or release group), else a search. `credits` may be empty. */
+async function fromMusicBrainz(deps: Deps, item: AlbumItem, artist: string): Promise<Found | null> {
+  const mbid = musicBrainzId(item);
+  let releaseId = mbid ? await deps.musicbrainz.resolveRelease(mbid) : null;
+  const via = releaseId ? 'guid' : 'search';
+  releaseId ??= await deps.musicbrainz.searchRelease(artist, item.title, item.leafCount);
+  if (!releaseId) return null;
+  const release = await deps.musicbrainz.releaseCredits(releaseId);
+  const credits = release
+    ? formatCredits(aggregate(release.performances, release.trackCount, release.leaders))
+    : '';
+  return { releaseId: `musicbrainz:${releaseId}`, source: 'musicbrainz', via, credits };
+}
+
+async function fromDiscogs(deps: Deps, item: AlbumItem, artist: string): Promise<Found | null> {
+  const releaseId = await deps.discogs.searchRelease(artist, item.title);
+  if (releaseId === null) return null;
+  const release = await deps.discogs.releaseCredits(releaseId);
+  const credits = release
+    ? formatCredits(aggregate(release.performances, release.trackCount, release.leaders))
+    : '';
+  return { releaseId: `discogs:${releaseId}`, source: 'discogs', via: 'search', credits };
 }
 
 async function album(plex: PlexService, albumKey: string) {
@@ -45,24 +83,23 @@ export async function planEnrichment(
   deps: Deps,
   albumKey: string,
   mode: EnrichMode,
+  source: CreditSource = 'auto',
 ): Promise<EnrichmentPlan> {
   const { item, sectionId } = await album(deps.plex, albumKey);
   const artist = item.parentTitle ?? '';
-  const mbid = musicBrainzId(item);
-  let releaseId = mbid ? await deps.musicbrainz.resolveRelease(mbid) : null;
-  const via = releaseId ? 'guid' : 'search';
-  releaseId ??= await deps.musicbrainz.searchRelease(artist, item.title, item.leafCount);
-  if (!releaseId) {
+  const mb = source === 'discogs' ? null : await fromMusicBrainz(deps, item, artist);
+  const dc = source === 'musicbrainz' || mb?.credits ? null : await fromDiscogs(deps, item, artist);
+  const found = mb?.credits ? mb : dc?.credits ? dc : null;
+  if (!found) {
+    const where =
+      source === 'auto' ? 'MusicBrainz or Discogs' : source === 'discogs' ? 'Discogs' : 'MusicBrainz';
+    if (mb || dc)
+      throw new UserFacingError(
+        `${where} ${source === 'auto' ? 'list' : 'lists'} no performers for “${item.title}”. Nothing was written.`,
+      );
     throw new UserFacingError(
-      `MusicBrainz has no release matching “${item.title}” by ${artist || 'an unknown artist'}. Nothing was written.`,
+      `${where} ${source === 'auto' ? 'have' : 'has'} no release matching “${item.title}” by ${artist || 'an unknown artist'}. Nothing was written.`,
     );
-  }
-  const release = await deps.musicbrainz.releaseCredits(releaseId);
-  const credits = release
-    ? formatCredits(aggregate(release.performances, release.trackCount, release.leaders))
-    : '';
-  if (!credits) {
-    throw new UserFacingError(`MusicBrainz lists no performers for “${item.title}”. Nothing was written.`);
   }
   const currentSummary = item.summary ?? '';
   return {
@@ -70,11 +107,12 @@ export async function planEnrichment(
     sectionId,
     albumTitle: item.title,
     artist,
-    releaseId,
-    via,
-    credits,
+    releaseId: found.releaseId,
+    source: found.source,
+    via: found.via,
+    credits: found.credits,
     currentSummary,
-    newSummary: withBlock(currentSummary, credits, mode),
+    newSummary: withBlock(currentSummary, found.credits, mode),
   };
 }
 

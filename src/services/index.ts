@@ -7,6 +7,8 @@ import { createPlexService } from './plex.ts';
 import type { PlexService } from './plex.ts';
 import { createDockerService } from './docker.ts';
 import type { DockerService } from './docker.ts';
+import { createDiscogsService } from './discogs.ts';
+import type { DiscogsService } from './discogs.ts';
 import { createMonitor } from './monitor.ts';
 import { createMusicBrainzService } from './musicbrainz.ts';
 import type { MusicBrainzService } from './musicbrainz.ts';
@@ -31,6 +33,7 @@ export interface Services {
   docker: DockerService;
   monitor: Monitor;
   musicbrainz: MusicBrainzService;
+  discogs: DiscogsService;
   store: Store;
   close(): void;
 }
@@ -95,7 +98,15 @@ export function createServices(config: Config, logger: Logger): Services {
     timeoutMs: Math.max(timeoutMs, 30_000),
     logger,
   });
+  const discogs = createDiscogsService({
+    url: config.discogs.url,
+    token: config.discogs.token,
+    userAgent: `${config.musicbrainz.appName}/${VERSION}`,
+    timeoutMs,
+    logger,
+  });
   return {
+    discogs,
     tautulli,
     plex,
     library,

@@ -14,6 +14,8 @@ import type { Services } from '../../src/services/index.ts';
 import type { HistoryRow, Library } from '../fakes/library.ts';
 import { plexContainer, startDockerFake } from '../fakes/docker.ts';
 import type { DockerFake } from '../fakes/docker.ts';
+import { FAKE_DISCOGS_TOKEN, startDiscogsFake } from '../fakes/discogs.ts';
+import type { DiscogsFake } from '../fakes/discogs.ts';
 import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
 import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 import { startPlexFake } from '../fakes/plex.ts';
@@ -31,6 +33,8 @@ export interface Harness {
   docker: DockerFake | undefined;
   /** Present when the harness was asked for MusicBrainz. */
   musicbrainz: MusicBrainzFake | undefined;
+  /** Present when the harness was asked for Discogs. */
+  discogs: DiscogsFake | undefined;
   services: Services;
   bot: Bot;
   config: Config;
@@ -52,6 +56,8 @@ export async function startHarness(
     docker?: boolean;
     /** Start a MusicBrainz fake and point MUSICBRAINZ_URL at it (unthrottled: it is not the public server). */
     musicbrainz?: boolean;
+    /** Start a Discogs fake and point DISCOGS_URL (with a token) at it. */
+    discogs?: boolean;
   } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
@@ -59,8 +65,10 @@ export async function startHarness(
   const plex = options.library ? await startPlexFake(options.library) : undefined;
   const docker = options.docker ? await startDockerFake({ containers: [plexContainer()] }) : undefined;
   const musicbrainz = options.musicbrainz ? await startMusicBrainzFake() : undefined;
+  const discogs = options.discogs ? await startDiscogsFake() : undefined;
   const config = loadConfig({
     ...(musicbrainz ? { MUSICBRAINZ_URL: musicbrainz.url, MUSICBRAINZ_RATE_LIMIT: 'off' } : {}),
+    ...(discogs ? { DISCOGS_URL: discogs.url, DISCOGS_TOKEN: FAKE_DISCOGS_TOKEN } : {}),
     ...(plex ? { PLEX_URL: plex.url, PLEX_TOKEN: plex.token } : {}),
     ...(docker
       ? { DOCKER_HOST: `unix://${docker.socketPath}`, DISCORD_ALERT_CHANNEL_ID: discord.alertChannelId }
@@ -87,6 +95,7 @@ export async function startHarness(
     plex,
     docker,
     musicbrainz,
+    discogs,
     services,
     bot,
     config,
@@ -99,6 +108,7 @@ export async function startHarness(
       await plex?.close();
       await docker?.close();
       await musicbrainz?.close();
+      await discogs?.close();
     },
   };
 }
