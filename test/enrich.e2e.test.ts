@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { enrichLibrary } from '../src/services/enrich-batch.ts';
 import { BLOCK_END, BLOCK_START } from '../src/services/summary-block.ts';
 import { generateLibrary } from './fakes/library.ts';
 import type { LibAlbum, LibArtist, LibTrack, Library } from './fakes/library.ts';
@@ -246,5 +247,86 @@ describe('/alex enrich', () => {
     expect((await enrich([{ name: 'album', type: 3, value: keys.kindOfBlue }])).json.content).toBe(
       'MusicBrainz sent an answer Autoalex could not understand. Try again; if it persists, check the logs.',
     );
+  });
+});
+
+describe('/alex enrich_library', () => {
+  async function batch(options: Array<{ name: string; type: number; value: string | boolean }>) {
+    const interaction = await h.discord.slashCommand({
+      name: 'alex',
+      subcommand: 'enrich_library',
+      options,
+      user: ADMIN,
+    });
+    const final = await h.discord.waitForRequest(
+      (r) =>
+        r.method === 'PATCH' &&
+        r.path.endsWith(`/${interaction.token}/messages/@original`) &&
+        r.files.length > 0,
+      20_000,
+    );
+    // Progress edits are throttled (one every few seconds): a quick run shows the first one only.
+    const progress = h.discord.requests.filter(
+      (r) =>
+        r.path.endsWith(`/${interaction.token}/messages/@original`) && r.json?.content === 'Listing albums…',
+    );
+    const csv = final.files[0]!.data.toString('utf8').trim().split('\r\n');
+    return { content: final.json.content as string, name: final.files[0]!.name, csv, progress };
+  }
+
+  it('dry-runs the whole library, then enriches it, then skips what is done, with a CSV report', async () => {
+    const total = h.plex!.lib.albums.length;
+    const before = summaryEdits().length;
+    const dry = await batch([{ name: 'dry_run', type: 5, value: true }]);
+    expect(dry.content).toMatch(
+      new RegExp(
+        `^Dry run finished: 4 would enrich, 1 no credits, ${total - 5} not found \\(of ${total} albums\\)\\.$`,
+      ),
+    );
+    expect(summaryEdits().length).toBe(before);
+    expect(dry.progress.length).toBeGreaterThan(0);
+    expect(dry.csv[0]).toBe('album_key,artist,album,outcome,detail');
+    expect(dry.csv.find((line) => line.startsWith(`${keys.quiet},`))).toMatch(
+      /,would enrich,"?discogs:9900004: Ana Pérez: Piano/,
+    );
+
+    const real = await batch([]);
+    expect(real.content).toMatch(/^Finished: 4 enriched, 1 no credits, /);
+    expect(summaryEdits().length).toBe(before + 4);
+    expect(summaryOf(keys.kindOfBlue)).toContain('Miles Davis: Trumpet');
+
+    const again = await batch([]);
+    expect(again.content).toMatch(/^Finished: 1 no credits, \d+ not found, 4 skipped /);
+    expect(summaryEdits().length).toBe(before + 4);
+  });
+
+  it('reports progress for every album with an ETA from the effective rate', async () => {
+    const calls: Array<[number, number, number | null]> = [];
+    await enrichLibrary(h.services, [], {
+      dryRun: true,
+      force: true,
+      mode: 'append',
+      by: ADMIN.id,
+      ratePerSecond: 1,
+      onProgress: (done, total, eta) => calls.push([done, total, eta]),
+    });
+    const total = h.plex!.lib.albums.length;
+    expect(calls.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // Before three albums are timed, the ETA is 2.5 requests per album at 1 request/s.
+    expect(calls[0]).toEqual([1, total, Math.round(2.5 * (total - 1))]);
+    expect(calls.at(-1)).toEqual([total, total, 0]);
+  });
+
+  it('filters by genre and says so when nothing has it', async () => {
+    const interaction = await h.discord.slashCommand({
+      name: 'alex',
+      subcommand: 'enrich_library',
+      options: [{ name: 'genre', type: 3, value: 'Polka Fusion' }],
+      user: ADMIN,
+    });
+    const reply = await h.discord.waitForRequest(
+      (r) => r.method === 'POST' && r.path.endsWith(`/${interaction.token}`),
+    );
+    expect(reply.json.content).toBe('No album or artist in the music library has the genre “Polka Fusion”.');
   });
 });

@@ -15,11 +15,15 @@ import { decodeCustomId } from '../components/custom-id.ts';
 import { EXPIRED_REPLY } from '../components/types.ts';
 import { UserFacingError } from '../errors.ts';
 import { LIMITS, truncate } from '../reply.ts';
+import type { Reply } from '../reply.ts';
 import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
 import { ephemeralFlags, NO_MENTIONS, toEditOptions, toMessageOptions } from './payload.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import { createProgress } from './progress.ts';
 import type { BotDeps } from './types.ts';
+
+/** Discord's error code for a webhook (interaction) token that expired after 15 minutes. */
+const INVALID_WEBHOOK_TOKEN = 50027;
 
 /** Discord gives autocomplete 3 s and no way to defer: answer within this or with nothing. */
 const AUTOCOMPLETE_BUDGET_MS = 2500;
@@ -69,8 +73,30 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
     ctx.progress = progress.report;
   }
   const reply = await command.run(slashArgs(interaction), ctx).finally(progress.stop);
-  if (interaction.deferred) await interaction.editReply(toEditOptions(reply));
+  if (interaction.deferred) await finishLongReply(interaction, reply, ctx);
   else await interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) });
+}
+
+/**
+ * Interaction tokens last 15 minutes: a long job (a library-wide enrich) that outlives its token ends
+ * with a normal channel message instead of an edit that Discord would refuse.
+ */
+async function finishLongReply(
+  interaction: ChatInputCommandInteraction,
+  reply: Reply,
+  ctx: CommandContext,
+): Promise<void> {
+  try {
+    await interaction.editReply(toEditOptions(reply));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== INVALID_WEBHOOK_TOKEN || !interaction.channel?.isSendable()) throw error;
+    ctx.logger.info('interaction token expired; posting the result in the channel');
+    await interaction.channel.send({
+      ...toMessageOptions(reply),
+      content: `<@${interaction.user.id}> ${reply.content ?? ''}`.trim(),
+    });
+  }
 }
 
 async function handleAutocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {

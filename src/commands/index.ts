@@ -1,6 +1,7 @@
 import { compare } from './compare.ts';
 import { completion } from './completion.ts';
 import { enrich } from './enrich.ts';
+import { enrichLibraryCommand } from './enrich-library.ts';
 import { createHelp } from './help.ts';
 import { link } from './link.ts';
 import { status } from './status.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   completion,
   compare,
   enrich,
+  enrichLibraryCommand,
   syncPlaylists,
   status,
   link,

@@ -51,6 +51,11 @@ export const plexItem = z.object({
   parentThumb: text,
   librarySectionID: key.optional().catch(undefined),
   Guid: guids,
+  Genre: z
+    .array(z.object({ tag: z.string() }))
+    .optional()
+    .catch(undefined)
+    .transform((list) => list?.map((g) => g.tag) ?? []),
   Media: z
     .array(z.object({ Part: z.array(part).optional().catch(undefined) }))
     .optional()
