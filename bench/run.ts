@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchAutocomplete, benchCompletion } from './library.ts';
+import { benchEnrich } from './enrich.ts';
 import { benchMonitor } from './monitor.ts';
 import { benchPlaylistSync } from './playlist.ts';
 import { benchStartupAndUsage } from './startup-usage.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   autocomplete: benchAutocomplete,
   completion: benchCompletion,
   monitor: benchMonitor,
+  enrich: benchEnrich,
   // Reports the process's peak RSS: run it alone (`npm run bench -- playlist`) for a clean figure.
   playlist: benchPlaylistSync,
 };

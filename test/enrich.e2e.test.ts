@@ -330,3 +330,32 @@ describe('/alex enrich_library', () => {
     expect(reply.json.content).toBe('No album or artist in the music library has the genre “Polka Fusion”.');
   });
 });
+
+describe('a job that outlives its interaction token', () => {
+  it('posts the result in the channel, mentioning who asked, when Discord refuses the late edit', async () => {
+    const lib = generateLibrary({ artists: 2, albumsPerArtist: 1, tracksPerAlbum: 2, seed: 5 });
+    const short = await startHarness({ library: lib, musicbrainz: true, discord: { tokenLifetimeMs: 300 } });
+    try {
+      short.musicbrainz!.failure = { kind: 'slow', delayMs: 200 };
+      const interaction = await short.discord.slashCommand({
+        name: 'alex',
+        subcommand: 'enrich_library',
+        options: [{ name: 'dry_run', type: 5, value: true }],
+        user: ADMIN,
+      });
+      const post = await short.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path === `/channels/${short.discord.channelId}/messages`,
+        15_000,
+      );
+      expect(post.json.content).toMatch(new RegExp(`^<@${ADMIN.id}> Dry run finished: `));
+      expect(post.json.allowed_mentions).toEqual({ users: [ADMIN.id], replied_user: false });
+      expect(post.files[0]!.name).toBe('enrich-report.csv');
+      const refused = short.discord.requests.find(
+        (r) => r.path.endsWith(`/${interaction.token}/messages/@original`) && r.status === 401,
+      );
+      expect(refused).toBeDefined();
+    } finally {
+      await short.stop();
+    }
+  });
+});

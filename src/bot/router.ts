@@ -95,6 +95,8 @@ async function finishLongReply(
     await interaction.channel.send({
       ...toMessageOptions(reply),
       content: `<@${interaction.user.id}> ${reply.content ?? ''}`.trim(),
+      // Ping only the person who asked: they may have stopped watching a job this long.
+      allowedMentions: { users: [interaction.user.id], repliedUser: false },
     });
   }
 }
