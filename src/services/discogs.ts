@@ -24,6 +24,14 @@ export interface DiscogsService {
   releaseCredits(releaseId: number): Promise<DiscogsCredits | null>;
 }
 
+const RATE_LIMIT_RETRIES = 3;
+const BACKOFF_MS = 2000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isPublicDiscogs(url: string): boolean {
+  return new URL(url).hostname === 'api.discogs.com';
+}
+
 /** Roles that credit work on the record rather than playing on it. */
 const NOT_PLAYING =
   /\b(by|producer|engineer|design|photograph|liner|notes|artwork|lacquer|master|mix|recorded|written|composed|lyrics|arranged|management|coordinator|direction|executive|supervised|compiled|edited|programm|copyright|published|transfer|remaster|technician|a&r|cover|layout|illustration|painting|sleeve|concept|booking|legal|crew|tour)/i;
@@ -134,19 +142,48 @@ export function createDiscogsService(options: {
       ...(options.token ? { Authorization: `Discogs token=${options.token}` } : {}),
     },
   });
+  // The public API allows 60 requests/min with a token and 25 without: keep under it on our side. A proxy or
+  // a local fake (DISCOGS_URL elsewhere) sets its own limits.
+  const spacingMs = isPublicDiscogs(options.url) ? (options.token ? 1000 : 2400) : 0;
+  let nextSlot = 0;
+  const pace = async () => {
+    const now = Date.now();
+    const wait = nextSlot - now;
+    nextSlot = Math.max(now, nextSlot) + spacingMs;
+    if (wait > 0) await sleep(wait);
+  };
+
   async function get<T>(path: string, params: Record<string, string | number> = {}): Promise<T | null> {
-    try {
-      return (await http.get<T>(path, { params })).data;
-    } catch (error) {
-      const mapped = toUpstreamError('discogs', error);
-      if (mapped.kind === 'not_found') return null;
-      logger.warn(
-        { path: path.replace(/\d+/g, ':id'), kind: mapped.kind, status: mapped.status },
-        'discogs call failed',
-      );
-      throw mapped.status === 429 ? new UpstreamError('discogs', 'timeout', 'rate limited', 429) : mapped;
+    for (let attempt = 1; ; attempt++) {
+      await pace();
+      try {
+        return (await http.get<T>(path, { params })).data;
+      } catch (error) {
+        const mapped = toUpstreamError('discogs', error);
+        if (mapped.kind === 'not_found') return null;
+        if (mapped.status === 429 && attempt < RATE_LIMIT_RETRIES) {
+          // Back off as Discogs asks (its window is a moving minute), then try again.
+          const retryAfter = Number(
+            (error as { response?: { headers?: Record<string, string> } }).response?.headers?.['retry-after'],
+          );
+          await sleep(
+            Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : BACKOFF_MS * attempt,
+          );
+          continue;
+        }
+        throw failure(path, mapped);
+      }
     }
   }
+
+  function failure(path: string, mapped: UpstreamError): UpstreamError {
+    logger.warn(
+      { path: path.replace(/\d+/g, ':id'), kind: mapped.kind, status: mapped.status },
+      'discogs call failed',
+    );
+    return mapped.status === 429 ? new UpstreamError('discogs', 'timeout', 'rate limited', 429) : mapped;
+  }
+
   return {
     async searchRelease(artist, title) {
       if (!options.token) return null; // Discogs refuses search without a token.

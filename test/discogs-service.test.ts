@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSilentLogger } from '../src/logger.ts';
+import { createDiscogsService } from '../src/services/discogs.ts';
+import { FAKE_DISCOGS_TOKEN, startDiscogsFake } from './fakes/discogs.ts';
+import type { DiscogsFake } from './fakes/discogs.ts';
+
+let fake: DiscogsFake;
+beforeAll(async () => {
+  fake = await startDiscogsFake({ enforceRateLimit: true, rateLimit: { authenticated: 2, windowMs: 1000 } });
+});
+afterAll(() => fake.close());
+
+const service = (token: string | undefined = FAKE_DISCOGS_TOKEN) =>
+  createDiscogsService({
+    url: fake.url,
+    token,
+    userAgent: 'Autoalex/test',
+    timeoutMs: 3000,
+    logger: createSilentLogger(),
+  });
+
+describe('Discogs service', () => {
+  it('backs off and retries when Discogs answers 429, and every lookup still succeeds', async () => {
+    const discogs = service();
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await discogs.releaseCredits(9900002));
+    expect(results.every((r) => r?.trackCount === 5)).toBe(true);
+    expect(fake.throttled.length).toBeGreaterThan(0);
+  });
+
+  it('does not search without a token (Discogs requires one) and answers null for unknown releases', async () => {
+    expect(await service(null).searchRelease('Miles Davis', 'Kind of Blue')).toBeNull();
+    expect(await service().releaseCredits(123456789)).toBeNull();
+  });
+});
