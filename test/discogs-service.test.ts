@@ -10,10 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const service = (token: string | undefined = FAKE_DISCOGS_TOKEN) =>
+/** `null` = no token (undefined would pick the default). */
+const service = (token: string | null = FAKE_DISCOGS_TOKEN) =>
   createDiscogsService({
     url: fake.url,
-    token,
+    token: token ?? undefined,
     userAgent: 'Autoalex/test',
     timeoutMs: 3000,
     logger: createSilentLogger(),
