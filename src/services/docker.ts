@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -85,7 +85,15 @@ export function createDockerService(options: {
   logger: Logger;
 }): DockerService {
   const logger = options.logger.child({ svc: 'docker' });
-  const docker = new Docker({ ...dockerConnection(options.dockerHost), timeout: options.timeoutMs });
+  // Loaded on first use: dockerode is a third of a second of start-up for a feature that may never run.
+  let client: Promise<Docker> | undefined;
+  const container = async (name: string) => {
+    client ??= import('dockerode').then(
+      ({ default: DockerClient }) =>
+        new DockerClient({ ...dockerConnection(options.dockerHost), timeout: options.timeoutMs }),
+    );
+    return (await client).getContainer(name);
+  };
   const guard = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -98,7 +106,7 @@ export function createDockerService(options: {
   return {
     async inspect(name) {
       try {
-        const info = await guard('inspect', () => docker.getContainer(name).inspect());
+        const info = await guard('inspect', () => container(name).then((c) => c.inspect()));
         // docker-modem hands back the raw Buffer when the body is not JSON: a broken answer, not a container.
         if (Buffer.isBuffer(info) || typeof info?.State !== 'object') {
           throw new UpstreamError('docker', 'bad_response', 'inspect: unexpected body');
@@ -121,9 +129,9 @@ export function createDockerService(options: {
     },
     async logs(name, lines) {
       const raw = await guard('logs', () =>
-        docker
-          .getContainer(name)
-          .logs({ stdout: true, stderr: true, tail: lines, follow: false, timestamps: false }),
+        container(name).then((c) =>
+          c.logs({ stdout: true, stderr: true, tail: lines, follow: false, timestamps: false }),
+        ),
       );
       // docker-modem JSON-parses any body it can: a TTY log tail that happens to be JSON comes back parsed.
       const buffer = Buffer.isBuffer(raw)
@@ -132,7 +140,7 @@ export function createDockerService(options: {
       return logLines(demultiplex(buffer)).slice(-lines);
     },
     async restart(name) {
-      await guard('restart', () => docker.getContainer(name).restart());
+      await guard('restart', () => container(name).then((c) => c.restart()));
       logger.info({ container: name }, 'container restarted');
     },
   };

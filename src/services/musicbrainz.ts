@@ -1,4 +1,4 @@
-import { MusicBrainzApi } from 'musicbrainz-api';
+import type { MusicBrainzApi } from 'musicbrainz-api';
 import { UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { performancesFromRelations } from './credits.ts';
@@ -61,14 +61,20 @@ function identity(options: MusicBrainzOptions) {
 
 export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrainzService {
   const logger = options.logger.child({ svc: 'musicbrainz' });
-  const api = new MusicBrainzApi({
+  // Loaded on first use: only enrich needs it, and it costs start-up time.
+  let client: Promise<MusicBrainzApi> | undefined;
+  const api = () =>
+    (client ??= import('musicbrainz-api').then(({ MusicBrainzApi: Client }) => new Client(settings)));
+  const settings = {
     ...identity(options),
     baseUrl: options.url,
     disableRateLimiting: options.ratePerSecond === null,
     // [requests, seconds]: for 1/s this spaces requests a second apart instead of allowing bursts.
     rateLimit:
-      options.ratePerSecond === null ? undefined : [Math.max(1, Math.floor(options.ratePerSecond)), 1],
-  });
+      options.ratePerSecond === null
+        ? undefined
+        : ([Math.max(1, Math.floor(options.ratePerSecond)), 1] as [number, number]),
+  };
 
   async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {
     let timer: NodeJS.Timeout | undefined;
@@ -103,7 +109,7 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
     async releaseCredits(releaseId) {
       const release = (await call(
         'release',
-        () => api.lookup('release', releaseId, [...INC]) as Promise<Release>,
+        async () => (await api()).lookup('release', releaseId, [...INC]) as Promise<Release>,
       )) as Release | null;
       if (!release?.id) return null;
       const performances = performancesFromRelations(release.relations ?? [], null);
@@ -120,12 +126,15 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
       return { releaseId: release.id, title: release.title ?? '', trackCount: track, leaders, performances };
     },
     async resolveRelease(mbid) {
-      const release = await call('release', () => api.lookup('release', mbid) as Promise<Release>);
+      const release = await call(
+        'release',
+        async () => (await api()).lookup('release', mbid) as Promise<Release>,
+      );
       if (release?.id) return release.id;
       type Group = { error?: string; releases?: Array<{ id: string; status?: string; date?: string }> };
       const group = await call(
         'release-group',
-        () => api.lookup('release-group', mbid, ['releases']) as Promise<Group>,
+        async () => (await api()).lookup('release-group', mbid, ['releases']) as Promise<Group>,
       );
       // The earliest official release of the group: usually the original album.
       const releases = [...(group?.releases ?? [])].sort(
@@ -147,7 +156,10 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
           'artist-credit'?: Array<{ name?: string; artist?: { name: string } }>;
         }>;
       };
-      const found = await call('search', () => api.search('release', { query, limit: 10 }) as Promise<Found>);
+      const found = await call(
+        'search',
+        async () => (await api()).search('release', { query, limit: 10 }) as Promise<Found>,
+      );
       const scored = (found?.releases ?? []).map((r) => {
         const credited = (r['artist-credit'] ?? []).map((c) => c.name ?? c.artist?.name ?? '').join(' ');
         const score =
