@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from './logger.ts';
 
 /** An expected problem worded for the person who asked ("That artist isn't in Plex"); shown as written. */
 export class UserFacingError extends Error {
@@ -70,4 +71,14 @@ export function toUserMessage(error: unknown): UserMessage {
     text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`,
     incidentId,
   };
+}
+
+/** Logs a failure at the level it deserves and returns the words for the user. */
+export function describeFailure(error: unknown, logger: Logger): string {
+  const message = toUserMessage(error);
+  if (message.incidentId) logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
+  else if (error instanceof UpstreamError)
+    logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
+  else if (error instanceof UserFacingError) logger.debug({ reason: error.message }, 'user-facing refusal');
+  return message.text;
 }

@@ -3,7 +3,7 @@ import { findCommand } from './commands/index.ts';
 import type { CommandContext } from './commands/types.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from './commands/types.ts';
 import type { Config } from './config.ts';
-import { toUserMessage, UserFacingError } from './errors.ts';
+import { describeFailure, UserFacingError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Reply } from './reply.ts';
 import type { Services } from './services/index.ts';
@@ -34,9 +34,6 @@ export async function runCommandLine(
     if (!command) throw new UserFacingError(`Unknown subcommand \`${name}\`. Try \`help\`.`);
     return { reply: await command.run(parseTextArgs(command, rest), ctx), ok: true };
   } catch (error) {
-    const message = toUserMessage(error);
-    if (message.incidentId)
-      deps.logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
-    return { reply: { content: message.text }, ok: false };
+    return { reply: { content: describeFailure(error, deps.logger) }, ok: false };
   }
 }

@@ -1,20 +1,10 @@
 import { MessageFlags } from 'discord.js';
 import type { Interaction } from 'discord.js';
-import { toUserMessage, UpstreamError, UserFacingError } from '../errors.ts';
+import { describeFailure } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_MENTIONS } from './payload.ts';
 
 export const ADMIN_ONLY_TEXT = 'Only server admins can do that (Manage Server permission or the admin role).';
-
-/** Logs a failure at the level it deserves and returns the words for the user. */
-export function describeFailure(error: unknown, logger: Logger): string {
-  const message = toUserMessage(error);
-  if (message.incidentId) logger.error({ err: error, incidentId: message.incidentId }, 'unexpected error');
-  else if (error instanceof UpstreamError)
-    logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
-  else if (error instanceof UserFacingError) logger.debug({ reason: error.message }, 'user-facing refusal');
-  return message.text;
-}
 
 /**
  * Answers a failed interaction with an ephemeral message, whatever state it is in (Skyra's three-way
