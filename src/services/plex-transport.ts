@@ -1,6 +1,7 @@
 import { PlexServer } from '@ctrl/plex';
 import { UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { itemContainer } from './plex-schema.ts';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
@@ -68,7 +69,23 @@ export function createPlexTransport(options: {
     return parsed.data;
   }
 
-  return { request, parse, logger };
+  /**
+   * Walks a paged list endpoint (`X-Plex-Container-Start/Size`) until Plex's totalSize is reached, handing
+   * each page's raw `Metadata` to `onPage`. `query` is the rest of the query string, already encoded.
+   */
+  async function walkPages(path: string, query: string, pageSize: number, onPage: (raw: unknown[]) => void) {
+    for (let start = 0; ; start += pageSize) {
+      const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
+      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`);
+      const container = parse(itemContainer, body, path).MediaContainer;
+      const raw = container.Metadata ?? [];
+      onPage(raw);
+      const total = container.totalSize ?? container.size ?? raw.length;
+      if (raw.length < pageSize || start + raw.length >= total) return;
+    }
+  }
+
+  return { request, parse, walkPages, logger };
 }
 
 export type PlexTransport = ReturnType<typeof createPlexTransport>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UpstreamError } from '../errors.ts';
-import { itemContainer, parseItems } from './plex-schema.ts';
+import { parseItems } from './plex-schema.ts';
 import type { PlexItem } from './plex-schema.ts';
 import type { PlexTransport } from './plex-transport.ts';
 
@@ -86,18 +86,14 @@ export function createPlexWrites(
     async playlistItems(playlistId) {
       const items: PlaylistItem[] = [];
       // Paged like library listings: a 10,000-track playlist is one big body otherwise.
-      for (let start = 0; ; start += ITEMS_PAGE_SIZE) {
-        const path = `/playlists/${id(playlistId)}/items?X-Plex-Container-Start=${start}&X-Plex-Container-Size=${ITEMS_PAGE_SIZE}`;
-        const container = parse(itemContainer, await request(path), 'playlist items').MediaContainer;
-        const raw = container.Metadata ?? [];
+      await transport.walkPages(`/playlists/${id(playlistId)}/items`, '', ITEMS_PAGE_SIZE, (raw) => {
         for (const entry of raw) {
           const [item] = parseItems([entry]);
           const itemId = (entry as { playlistItemID?: unknown }).playlistItemID;
           if (item && itemId !== undefined) items.push({ ...item, playlistItemID: String(itemId) });
         }
-        const total = container.totalSize ?? container.size ?? raw.length;
-        if (raw.length < ITEMS_PAGE_SIZE || start + raw.length >= total) return items;
-      }
+      });
+      return items;
     },
     async createPlaylist(title, ratingKeys) {
       const query = new URLSearchParams({ type: 'audio', title, smart: '0', uri: await uri(ratingKeys) });

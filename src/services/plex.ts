@@ -95,7 +95,7 @@ export function createPlexService(options: PlexOptions): PlexService {
   let machineIdentifier: Promise<string> | undefined;
   const identity = async () => parse(identityContainer, await get('/identity'), 'identity').MediaContainer;
 
-  /** Walks a paged list endpoint until Plex's totalSize is reached. */
+  /** Every item of a paged list endpoint, parsed; `onPage` sees each page as it arrives. */
   async function paged(
     path: string,
     params: URLSearchParams,
@@ -109,17 +109,12 @@ export function createPlexService(options: PlexOptions): PlexService {
       .map(([field, value]) => `&${field}${encodeURIComponent(value)}`)
       .join('');
     const all: PlexItem[] = [];
-    for (let start = 0; ; start += PAGE_SIZE) {
-      params.set('X-Plex-Container-Start', String(start));
-      params.set('X-Plex-Container-Size', String(PAGE_SIZE));
-      const container = parse(itemContainer, await get(`${path}?${params}${filters}`), path).MediaContainer;
-      const raw = container.Metadata ?? [];
+    await transport.walkPages(path, `${params}${filters}`, PAGE_SIZE, (raw) => {
       const items = parseItems(raw);
       options.onPage?.(items);
       all.push(...items);
-      const total = container.totalSize ?? container.size ?? raw.length;
-      if (raw.length < PAGE_SIZE || start + raw.length >= total) return all;
-    }
+    });
+    return all;
   }
 
   return {
