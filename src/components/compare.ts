@@ -1,6 +1,7 @@
 import { battleReply, twoUsers } from '../commands/compare.ts';
 import { resolveArtist } from '../commands/resolve.ts';
 import { UserFacingError } from '../errors.ts';
+import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
 /** `compare:pick:<userA>:<userB>`: the artist chosen from "several artists match". */
@@ -8,7 +9,7 @@ export const compareComponents: ComponentHandler = {
   namespace: 'compare',
   async handle({ action, args, values }, ctx) {
     if (action !== 'pick' || args.length !== 2) {
-      throw new UserFacingError('This button or menu has expired. Run the command again to get a fresh one.');
+      throw new UserFacingError(EXPIRED_TEXT);
     }
     const users = await twoUsers(args[0] as string, args[1], ctx);
     const match = await resolveArtist(values[0] ?? '', ctx);

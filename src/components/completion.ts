@@ -9,6 +9,7 @@ import { ALL_LISTENERS, artistStats } from '../services/listening-stats.ts';
 import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
 import { pickerReply } from './picker.ts';
 import { encodeCustomId } from './custom-id.ts';
+import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'completion';
@@ -99,9 +100,7 @@ export const completionComponents: ComponentHandler = {
         return { update: await completionReply(await artistByKey(values[0] ?? '', ctx), listener, 0, ctx) };
       }
       default:
-        throw new UserFacingError(
-          'This button or menu has expired. Run the command again to get a fresh one.',
-        );
+        throw new UserFacingError(EXPIRED_TEXT);
     }
   },
 };

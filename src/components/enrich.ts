@@ -6,6 +6,7 @@ import type { Reply } from '../reply.ts';
 import { applyEnrichment, planEnrichment } from '../services/enrichment.ts';
 import type { CreditSource, EnrichMode, EnrichmentPlan } from '../services/enrichment.ts';
 import { encodeCustomId } from './custom-id.ts';
+import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'enrich';
@@ -108,9 +109,7 @@ export const enrichComponents: ComponentHandler = {
       case 'cancel':
         return { update: { content: 'Cancelled: nothing was written.', embeds: [], components: [] } };
       default:
-        throw new UserFacingError(
-          'This button or menu has expired. Run the command again to get a fresh one.',
-        );
+        throw new UserFacingError(EXPIRED_TEXT);
     }
   },
 };

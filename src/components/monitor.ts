@@ -7,6 +7,7 @@ import type { Incident } from '../services/store.ts';
 import { alertContent } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
 import { encodeCustomId } from './custom-id.ts';
+import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'monitor';
@@ -102,9 +103,7 @@ export const monitorComponents: ComponentHandler = {
       case 'cancel':
         return { update: { content: 'Cancelled: nothing was restarted.', components: [] } };
       default:
-        throw new UserFacingError(
-          'This button or menu has expired. Run the command again to get a fresh one.',
-        );
+        throw new UserFacingError(EXPIRED_TEXT);
     }
   },
 };

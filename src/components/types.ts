@@ -17,8 +17,7 @@ export interface ComponentHandler {
   handle(input: ComponentInput, ctx: CommandContext): Promise<ComponentResult>;
 }
 
+export const EXPIRED_TEXT = 'This button or menu has expired. Run the command again to get a fresh one.';
+
 /** The answer for ids that no longer mean anything (old messages, renamed actions). */
-export const EXPIRED_REPLY: Reply = {
-  content: 'This button or menu has expired. Run the command again to get a fresh one.',
-  ephemeral: true,
-};
+export const EXPIRED_REPLY: Reply = { content: EXPIRED_TEXT, ephemeral: true };

@@ -8,6 +8,7 @@ import { fetchArtwork } from '../services/artwork.ts';
 import type { StreamSession } from '../services/tautulli.ts';
 import { footerText, idleEmbed, overflowLine, sessionEmbed, streamTitle } from '../views/usage.ts';
 import { encodeCustomId } from './custom-id.ts';
+import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
 const NAMESPACE = 'usage';
@@ -154,9 +155,7 @@ export const usageComponents: ComponentHandler = {
       case 'cancel':
         return { update: { content: 'Cancelled: the stream keeps playing.', embeds: [], components: [] } };
       default:
-        throw new UserFacingError(
-          'This button or menu has expired. Run the command again to get a fresh one.',
-        );
+        throw new UserFacingError(EXPIRED_TEXT);
     }
   },
 };
