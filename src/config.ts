@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { tokenize } from './commands/args.ts';
 
 /**
  * Every setting Autoalex reads, validated in one place. `loadConfig(env)` is pure: it takes the
@@ -156,6 +157,47 @@ const schema = z.object({
   DISCOGS_URL: httpUrl.default('https://api.discogs.com'),
   DISCOGS_TOKEN: optionalText,
 
+  ACTIVITY_CHANNEL_ID: snowflake.optional(),
+  ACTIVITY_REFRESH_SECONDS: seconds(30, 10, 3600),
+
+  DEMUCS_COMMAND: z.string().trim().min(1).default('demucs'),
+  DEMUCS_MODEL: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+$/, 'must be a model name such as htdemucs_ft or htdemucs')
+    .default('htdemucs_ft'),
+  DEMUCS_DEVICE: z.enum(['cpu', 'cuda'], { error: 'must be cpu or cuda' }).default('cpu'),
+  DEMUCS_EXTRA_ARGS: z.string().trim().default(''),
+  DEMUCS_TIMEOUT_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(1440, 'must be at most 1440 (a day)')
+    .default(120),
+  FFMPEG_PATH: optionalText,
+  REMIX_CACHE_MAX_GB: z.coerce
+    .number({ error: 'must be a number of gigabytes' })
+    .min(0.1, 'must be at least 0.1')
+    .max(10_000, 'must be at most 10000')
+    .default(10),
+  REMIX_CONCURRENCY: z.coerce
+    .number({ error: 'must be a whole number of jobs' })
+    .int('must be a whole number of jobs')
+    .min(1, 'must be at least 1')
+    .max(8, 'must be at most 8')
+    .default(1),
+  REMIX_QUEUE_MAX: z.coerce
+    .number({ error: 'must be a whole number of jobs' })
+    .int('must be a whole number of jobs')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(10),
+  REMIX_MAX_TRACK_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .min(0.5, 'must be at least 0.5')
+    .max(180, 'must be at most 180')
+    .default(15),
+
   DATA_DIR: z.string().trim().min(1).default('/config'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TZ: optionalText,
@@ -220,6 +262,25 @@ export type Config = Readonly<{
     ratePerSecond: number | null;
   };
   discogs: { url: string; token: string | undefined };
+  activity: {
+    /** The channel holding the live now-playing board; unset = no board. */
+    channelId: string | undefined;
+    refreshS: number;
+  };
+  remix: {
+    /** The demucs executable and any leading arguments, e.g. ['python3', '-m', 'demucs']. */
+    demucsCommand: readonly string[];
+    model: string;
+    device: 'cpu' | 'cuda';
+    extraArgs: readonly string[];
+    timeoutMs: number;
+    /** ffmpeg for mixing; undefined = the binary shipped in @ffmpeg-installer/ffmpeg. */
+    ffmpegPath: string | undefined;
+    cacheMaxBytes: number;
+    concurrency: number;
+    queueMax: number;
+    maxTrackSeconds: number;
+  };
   dataDir: string;
   logLevel: Parsed['LOG_LEVEL'];
   timeZone: string | undefined;
@@ -324,6 +385,19 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       ratePerSecond: c.MUSICBRAINZ_RATE_LIMIT === 'off' ? null : Number(c.MUSICBRAINZ_RATE_LIMIT),
     },
     discogs: { url: c.DISCOGS_URL, token: c.DISCOGS_TOKEN },
+    activity: { channelId: c.ACTIVITY_CHANNEL_ID, refreshS: c.ACTIVITY_REFRESH_SECONDS },
+    remix: {
+      demucsCommand: tokenize(c.DEMUCS_COMMAND),
+      model: c.DEMUCS_MODEL,
+      device: c.DEMUCS_DEVICE,
+      extraArgs: tokenize(c.DEMUCS_EXTRA_ARGS),
+      timeoutMs: c.DEMUCS_TIMEOUT_MINUTES * 60_000,
+      ffmpegPath: c.FFMPEG_PATH,
+      cacheMaxBytes: Math.round(c.REMIX_CACHE_MAX_GB * 1024 ** 3),
+      concurrency: c.REMIX_CONCURRENCY,
+      queueMax: c.REMIX_QUEUE_MAX,
+      maxTrackSeconds: Math.round(c.REMIX_MAX_TRACK_MINUTES * 60),
+    },
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,
     timeZone: c.TZ,
