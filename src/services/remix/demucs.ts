@@ -1,0 +1,138 @@
+import { access, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { UserFacingError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { RemixCancelledError } from './errors.ts';
+import { createDemucsProgress } from './progress-parser.ts';
+import { STEMS } from './stems.ts';
+import type { Stem } from './stems.ts';
+
+export interface DemucsOptions {
+  /** The executable and any leading arguments (`['python3', '-m', 'demucs']`). */
+  command: readonly string[];
+  model: string;
+  device: 'cpu' | 'cuda';
+  extraArgs: readonly string[];
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** How much of Demucs's stderr is kept for the log when it fails. */
+const STDERR_TAIL_CHARS = 8000;
+/** Output format flags the bot would otherwise add; an admin's DEMUCS_EXTRA_ARGS may choose another. */
+const FORMAT_FLAGS = ['--int24', '--float32', '--flac', '--mp3'];
+
+function lastLine(text: string): string {
+  const lines = text
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line && !/^\s*\d{1,3}%\|/.test(line));
+  return (lines.at(-1) ?? '').slice(0, 300);
+}
+
+/**
+ * Runs Demucs on `input` and returns the four stem files. Demucs writes `<out>/<model>/{stem}.{ext}` with
+ * `--filename "{stem}.{ext}"`, which keeps odd track titles out of paths. It exits 0 even when the input is
+ * missing, so the stems are checked, not the exit code alone.
+ */
+export async function separate(
+  options: DemucsOptions,
+  input: string,
+  outDir: string,
+  signal: AbortSignal,
+  onProgress: (fraction: number) => void,
+): Promise<Record<Stem, string>> {
+  const [file, ...lead] = options.command;
+  if (!file) throw new UserFacingError('AI remix is not set up: DEMUCS_COMMAND is empty.');
+  const format = options.extraArgs.some((arg) => FORMAT_FLAGS.includes(arg)) ? [] : ['--int24'];
+  const args = [
+    ...lead,
+    '-n',
+    options.model,
+    '-d',
+    options.device,
+    '-o',
+    outDir,
+    '--filename',
+    '{stem}.{ext}',
+    ...format,
+    ...options.extraArgs,
+    input,
+  ];
+  const progress = createDemucsProgress();
+  let stderrTail = '';
+  const subprocess = execa(file, args, {
+    cancelSignal: signal,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: 5000,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    // Python block-buffers a piped stdout; the model count line must arrive before the bars.
+    env: { PYTHONUNBUFFERED: '1' },
+  });
+  subprocess.stdout?.setEncoding('utf8').on('data', (chunk: string) => progress.stdout(chunk));
+  subprocess.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+    const fraction = progress.stderr(chunk);
+    if (fraction !== undefined) onProgress(fraction);
+  });
+  const result = await subprocess;
+  const log = options.logger;
+  if (result.isCanceled) throw new RemixCancelledError();
+  const code = (result as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'EACCES') {
+    log.error(
+      { command: options.command.join(' '), code },
+      'demucs not found: install it (pip install demucs==4.0.1 soundfile, see the README) or set DEMUCS_COMMAND',
+    );
+    throw new UserFacingError(
+      'AI remix is not installed on this server (Demucs was not found). An admin needs to install Demucs or use the Docker image that includes it.',
+    );
+  }
+  if (result.timedOut) {
+    log.warn({ timeoutMs: options.timeoutMs }, 'demucs timed out');
+    throw new UserFacingError(
+      `The separation took longer than ${Math.round(options.timeoutMs / 60_000)} minutes and was stopped. An admin can raise DEMUCS_TIMEOUT_MINUTES or choose the faster htdemucs model.`,
+    );
+  }
+  if (result.failed) {
+    const detail = lastLine(stderrTail) || lastLine(String(result.stdout ?? ''));
+    log.error({ exitCode: result.exitCode, signal: result.signal, stderr: stderrTail }, 'demucs failed');
+    if (result.signal === 'SIGKILL') {
+      throw new UserFacingError(
+        'Demucs was killed while separating, most likely because the server ran out of memory. Try a shorter track, or an admin can give the container more memory.',
+      );
+    }
+    const how = result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.exitCode}`;
+    throw new UserFacingError(
+      `Demucs could not separate this track (it ${how}${detail ? `: “${detail}”` : ''}). An admin can find the details in the bot’s log.`,
+    );
+  }
+  return findStems(join(outDir, options.model), stderrTail, log);
+}
+
+async function findStems(dir: string, stderr: string, logger: Logger): Promise<Record<Stem, string>> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const found: Partial<Record<Stem, string>> = {};
+  for (const stem of STEMS) {
+    const name = names.find((n) => n.startsWith(`${stem}.`));
+    if (
+      name &&
+      (await access(join(dir, name)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      found[stem] = join(dir, name);
+  }
+  const missing = STEMS.filter((stem) => !found[stem]);
+  if (missing.length > 0) {
+    logger.error({ missing, stderr }, 'demucs exited 0 without writing every stem');
+    throw new UserFacingError(
+      `Demucs finished without writing the ${missing.join(', ')} stem${missing.length > 1 ? 's' : ''}. An admin can find the details in the bot’s log.`,
+    );
+  }
+  return found as Record<Stem, string>;
+}

@@ -1,0 +1,182 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Config } from '../../config.ts';
+import { UserFacingError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { PlexService } from '../plex.ts';
+import { bitrateLadder, estimatedBytes, formatMiB } from './bitrate.ts';
+import { separate } from './demucs.ts';
+import { compressArgs, createFfmpeg, decodeArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
+import { createJobQueue } from './queue.ts';
+import type { CancelOutcome, JobUpdate } from './queue.ts';
+import { createStemCache, stemKey } from './stem-cache.ts';
+import { describeRecipe } from './stems.ts';
+import type { RemixRecipe, Stem } from './stems.ts';
+import { remixTrack } from './track.ts';
+import type { RemixTrack } from './track.ts';
+
+export type { RemixTrack } from './track.ts';
+export type RemixUpdate = JobUpdate | { phase: 'mixing'; bitrateKbps: number };
+
+export interface RemixRequest {
+  track: RemixTrack;
+  recipe: RemixRecipe;
+  userId: string;
+  /** The largest file this reply may carry (the interaction's attachment_size_limit). */
+  sizeLimitBytes: number;
+  /** Called once the request waits for a separation, with the job id a Cancel button can name. */
+  onJob?(jobId: string): void;
+  onUpdate(update: RemixUpdate): void;
+}
+
+export interface RemixOutput {
+  name: string;
+  data: Buffer;
+  bitrateKbps: number;
+  /** The stems came from the cache: no separation ran. */
+  fromCache: boolean;
+}
+
+export interface RemixService {
+  /** The track behind a rating key, with what a remix needs (length, media part); clear errors otherwise. */
+  track(ratingKey: string): Promise<RemixTrack>;
+  remix(request: RemixRequest): Promise<RemixOutput>;
+  cancel(jobId: string, userId: string): CancelOutcome;
+  /** Removes work folders and half-written cache entries left by a crash. Run once at start-up. */
+  sweep(): Promise<void>;
+  close(): void;
+}
+
+function fileName(track: RemixTrack, recipe: RemixRecipe): string {
+  const base = [track.artist, track.title].filter(Boolean).join(' - ');
+  const safe = `${base} (${describeRecipe(recipe).replace('−', '-')})`
+    .replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_')
+    .slice(0, 90);
+  return `${safe}.mp3`;
+}
+
+function minutes(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function createRemixService(options: {
+  config: Config['remix'];
+  dataDir: string;
+  plex: PlexService;
+  logger: Logger;
+}): RemixService {
+  const { config, plex } = options;
+  const logger = options.logger.child({ svc: 'remix' });
+  const workRoot = join(options.dataDir, 'cache', 'work');
+  const cache = createStemCache({
+    root: join(options.dataDir, 'cache', 'stems'),
+    maxBytes: config.cacheMaxBytes,
+    logger,
+  });
+  const queue = createJobQueue<Record<Stem, string>>({
+    concurrency: config.concurrency,
+    maxWaiting: config.queueMax,
+  });
+  let ffmpeg: ReturnType<typeof createFfmpeg> | undefined;
+  const getFfmpeg = () => (ffmpeg ??= createFfmpeg(resolveFfmpeg(config.ffmpegPath), logger));
+
+  async function withWorkDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+    await mkdir(workRoot, { recursive: true });
+    const dir = await mkdtemp(join(workRoot, 'remix-'));
+    try {
+      return await use(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Download → decode with headroom → Demucs → FLAC stems in the cache. */
+  function separation(track: RemixTrack, key: string) {
+    return (signal: AbortSignal, report: (update: JobUpdate) => void) =>
+      withWorkDir(async (dir) => {
+        report({ phase: 'downloading' });
+        const original = join(dir, `original${extname(track.partKey) || '.audio'}`);
+        await plex.downloadPart(track.partKey, original, signal);
+        const input = join(dir, 'input.wav');
+        await getFfmpeg().run(decodeArgs(original, input), signal);
+        await rm(original, { force: true });
+        report({ phase: 'separating', fraction: 0 });
+        const demucsOptions = { ...config, command: config.demucsCommand, logger };
+        const started = Date.now();
+        const stems = await separate(demucsOptions, input, join(dir, 'separated'), signal, (fraction) =>
+          report({ phase: 'separating', fraction }),
+        );
+        logger.info({ ratingKey: track.ratingKey, ms: Date.now() - started }, 'separated');
+        const meta = { ratingKey: track.ratingKey, title: track.title, durationS: track.durationS };
+        return cache.put(key, (files) => getFfmpeg().run(compressArgs(stems, files), signal), meta);
+      });
+  }
+
+  async function mix(stems: Record<Stem, string>, request: RemixRequest, ladder: number[]) {
+    const { track, recipe } = request;
+    return withWorkDir(async (dir) => {
+      for (const kbps of ladder) {
+        request.onUpdate({ phase: 'mixing', bitrateKbps: kbps });
+        const out = join(dir, `remix-${kbps}.mp3`);
+        const tags = { title: track.title, artist: track.artist, album: track.album };
+        await getFfmpeg().run(mixArgs(stems, recipe, kbps, out, tags));
+        // The estimate is close but not exact (VBR-free CBR still varies by frames and tags): check.
+        if ((await stat(out)).size <= request.sizeLimitBytes) return { data: await readFile(out), kbps };
+        logger.info({ kbps, limit: request.sizeLimitBytes }, 'remix over the upload limit; stepping down');
+      }
+      throw tooBig(track, request.sizeLimitBytes);
+    });
+  }
+
+  function tooBig(track: RemixTrack, limit: number): UserFacingError {
+    return new UserFacingError(
+      `This remix would not fit in Discord: “${track.title}” is ${minutes(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatMiB(estimatedBytes(track.durationS, 128))}, over this server’s ${formatMiB(limit)} upload limit. Boosted servers allow bigger files.`,
+    );
+  }
+
+  return {
+    track: (ratingKey) => remixTrack(plex, ratingKey, config.maxTrackSeconds),
+
+    async remix(request) {
+      const { track } = request;
+      const ladder = bitrateLadder(track.durationS, request.sizeLimitBytes);
+      if (ladder.length === 0) throw tooBig(track, request.sizeLimitBytes);
+      const key = stemKey({
+        ratingKey: track.ratingKey,
+        partId: track.partId,
+        partKey: track.partKey,
+        partSize: track.partSize,
+        model: config.model,
+        extraArgs: config.extraArgs,
+        headroomDb: HEADROOM_DB,
+      });
+      const unpin = cache.pin(key);
+      try {
+        let stems = await cache.get(key);
+        const fromCache = stems !== null;
+        if (!stems) {
+          const ticket = queue.submit(key, request.userId, separation(track, key), request.onUpdate);
+          request.onJob?.(ticket.jobId);
+          stems = await ticket.result;
+        }
+        const { data, kbps } = await mix(stems, request, ladder);
+        return { name: fileName(track, request.recipe), data, bitrateKbps: kbps, fromCache };
+      } finally {
+        unpin();
+      }
+    },
+
+    cancel: (jobId, userId) => queue.cancel(jobId, userId),
+
+    async sweep() {
+      const names = await readdir(workRoot).catch(() => [] as string[]);
+      await Promise.all(names.map((name) => rm(join(workRoot, name), { recursive: true, force: true })));
+      if (names.length > 0)
+        logger.info({ folders: names.length }, 'removed remix work folders left by a crash');
+      await cache.sweep();
+    },
+
+    close: () => queue.abortAll(),
+  };
+}
