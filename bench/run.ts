@@ -4,20 +4,26 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { benchCards } from './cards.ts';
 import { benchAutocomplete, benchCompletion } from './library.ts';
 import { benchEnrich } from './enrich.ts';
+import { benchLeaderboard } from './leaderboard.ts';
 import { benchMonitor } from './monitor.ts';
 import { benchPlaylistSync } from './playlist.ts';
+import { benchRemix } from './remix.ts';
 import { benchStartupAndUsage } from './startup-usage.ts';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   startup: benchStartupAndUsage,
   autocomplete: benchAutocomplete,
   completion: benchCompletion,
+  cards: benchCards,
+  leaderboard: benchLeaderboard,
   monitor: benchMonitor,
   enrich: benchEnrich,
   // Reports the process's peak RSS: run it alone (`npm run bench -- playlist`) for a clean figure.
   playlist: benchPlaylistSync,
+  remix: benchRemix,
 };
 
 const wanted = process.argv.slice(2).filter((name) => name in BENCHES);

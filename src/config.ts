@@ -286,6 +286,8 @@ export type Config = Readonly<{
   timeZone: string | undefined;
   /** The secret values themselves, so the logger can scrub them wherever they appear. */
   secrets: readonly string[];
+  /** The process's PATH, where DEMUCS_COMMAND is looked up (not a setting of its own). */
+  searchPath: string;
 }>;
 
 /** Thrown by loadConfig; `message` lists every problem, one per line, and never contains a value. */
@@ -402,6 +404,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
     logLevel: c.LOG_LEVEL,
     timeZone: c.TZ,
     secrets: SECRET_KEYS.map((key) => c[key]).filter((value): value is string => value !== undefined),
+    searchPath: env.PATH ?? '',
   });
 }
 

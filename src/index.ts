@@ -1,9 +1,12 @@
 import { sendToChannel } from './bot/channel.ts';
+import { createDiscordActions } from './bot/discord-actions.ts';
+import { startHeartbeat } from './bot/heartbeat.ts';
 import { startBot } from './bot/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDotEnv } from './env-file.ts';
 import { createLogger } from './logger.ts';
-import { startJobs } from './jobs/index.ts';
+import { JOBS, startJobs } from './jobs/index.ts';
+import { createNowPlayingBoard } from './jobs/now-playing-board.ts';
 import { createServices } from './services/index.ts';
 
 /** Entry point: config → logger → services → Discord; stops cleanly on SIGTERM/SIGINT (docker stop). */
@@ -29,15 +32,24 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
     process.exit(1);
   });
-  const stopJobs = startJobs({
-    config,
-    services,
-    logger,
-    notify: (channelId, reply) => sendToChannel(bot.client, channelId, reply, logger),
-  });
+  // DATA_DIR/heartbeat tells the Docker HEALTHCHECK (src/healthcheck.ts) whether Discord is connected.
+  const heartbeat = startHeartbeat(bot.client, config.dataDir, logger);
+  const board = createNowPlayingBoard();
+  const stopJobs = startJobs(
+    {
+      config,
+      services,
+      logger,
+      notify: (channelId, reply) => sendToChannel(bot.client, channelId, reply, logger),
+      discord: createDiscordActions(bot.client, logger),
+    },
+    [...JOBS, board],
+  );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopJobs();
+    await board.stop();
+    heartbeat.stop();
     await bot.stop();
     services.close();
     logger.flush();

@@ -21,6 +21,7 @@ function embedText(embed: APIEmbed): string[] {
     lines.push(`│ ${plain(field.name)}: ${first}`, ...more.map((l) => `│   ${l}`));
   }
   if (embed.thumbnail?.url) lines.push(`│ [image ${embed.thumbnail.url.replace('attachment://', '')}]`);
+  if (embed.image?.url) lines.push(`│ [image ${embed.image.url.replace('attachment://', '')}]`);
   if (embed.footer?.text) lines.push(`└ ${plain(embed.footer.text)}`);
   else lines.push('└');
   return lines;

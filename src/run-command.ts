@@ -26,7 +26,7 @@ export async function runCommandLine(
     transport: 'cli',
     invokedAs: 'cli',
     attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
-    progress: (text) => deps.logger.info(text),
+    progress: (update) => deps.logger.info(typeof update === 'string' ? update : (update.content ?? '')),
   };
   try {
     const [name = 'help', ...rest] = words;

@@ -49,6 +49,8 @@ describe('demucs progress from stderr', () => {
     const progress = createDemucsProgress();
     progress.stdout('Separated tracks will be stored in /x/htdemucs\n');
     expect(progress.stderr('\r 40%|███ | 4/10 [00:01<00:01, 5.85seconds/s]\r')).toBe(0.4);
+    // Slower than real time, tqdm shows the inverse rate.
+    expect(progress.stderr('\r 60%|████ | 6/10 [00:09<00:06,  2.31s/seconds]')).toBe(0.6);
   });
 });
 

@@ -16,6 +16,10 @@ export interface Bot {
 export async function startBot(deps: BotDeps, options: { rest?: RestOverrides } = {}): Promise<Bot> {
   const { config, logger } = deps;
   if (!config.discord.token) throw new Error('DISCORD_TOKEN is required to start the bot');
+  // Only the bot runs remixes, so only it may clear what a crashed remix left (never the CLI).
+  await deps.services.remix
+    .sweep()
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not clear old remix work folders'));
   const { client, prefixEnabled } = await connect(
     { apiUrl: config.discord.apiUrl, rest: options.rest },
     config.discord.token,

@@ -5,7 +5,10 @@ import type { CommandContext } from '../commands/types.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
 import { describeFailure, UserFacingError } from '../errors.ts';
 import { ADMIN_ONLY_TEXT } from './report-error.ts';
-import { NO_MENTIONS, toMessageOptions } from './payload.ts';
+import { NO_MENTIONS, toEditOptions, toMessageOptions } from './payload.ts';
+import { createProgress } from './progress.ts';
+import type { ProgressUpdate } from './progress.ts';
+import type { Reply } from '../reply.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import type { BotDeps } from './types.ts';
 
@@ -41,8 +44,36 @@ function contextFor(message: Message, deps: BotDeps, invokedAs: string): Command
         deps.config.discord.adminRoleId,
       ),
     },
-    attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
+    attachmentSizeLimit: uploadLimit(message.guild?.premiumTier),
     progress: () => undefined,
+  };
+}
+
+/**
+ * Messages carry no attachment_size_limit, so it is derived from the server's boost tier: 10 MiB by
+ * default, 50 MiB at tier 2 and 100 MiB at tier 3 (notes/remix.md §7).
+ */
+function uploadLimit(tier: number | undefined): number {
+  if (tier === 3) return 100 * 1024 ** 2;
+  if (tier === 2) return 50 * 1024 ** 2;
+  return DEFAULT_ATTACHMENT_LIMIT_BYTES;
+}
+
+/** Progress as one reply that is edited, and finally turned into the answer. */
+function progressReply(message: Message) {
+  let sent: Promise<Message> | undefined;
+  const asOptions = (update: ProgressUpdate) =>
+    typeof update === 'string' ? { content: update, allowedMentions: NO_MENTIONS } : toMessageOptions(update);
+  return {
+    async edit(update: ProgressUpdate): Promise<unknown> {
+      if (!sent) return (sent = message.reply(asOptions(update)));
+      const options = typeof update === 'string' ? asOptions(update) : toEditOptions(update);
+      return (await sent).edit(options);
+    },
+    async finish(reply: Reply): Promise<unknown> {
+      const shown = await sent?.catch(() => undefined);
+      return shown ? shown.edit(toEditOptions(reply)) : message.reply(toMessageOptions(reply));
+    },
   };
 }
 
@@ -52,6 +83,7 @@ export async function routeMessage(message: Message, deps: BotDeps): Promise<voi
   const match = matchPrefix(message.content, deps.config.discord.prefixes);
   if (!match) return;
   const ctx = contextFor(message, deps, match.prefix);
+  const shown = progressReply(message);
   try {
     const [name = 'help', ...words] = match.words;
     const command = findCommand(name);
@@ -59,11 +91,13 @@ export async function routeMessage(message: Message, deps: BotDeps): Promise<voi
     if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
     const args = parseTextArgs(command, words);
     if (command.defer) await message.channel.sendTyping().catch(() => undefined);
-    const reply = await command.run(args, ctx);
-    await message.reply(toMessageOptions(reply));
+    const progress = createProgress(shown.edit, ctx.logger);
+    ctx.progress = progress.report;
+    const reply = await command.run(args, ctx).finally(progress.stop);
+    await shown.finish(reply);
   } catch (error) {
     const content = describeFailure(error, ctx.logger);
-    await message.reply({ content, allowedMentions: NO_MENTIONS }).catch((replyError: unknown) => {
+    await shown.finish({ content, components: [] }).catch((replyError: unknown) => {
       ctx.logger.warn({ err: replyError }, 'could not deliver the error reply');
     });
   }

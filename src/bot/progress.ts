@@ -1,4 +1,7 @@
 import type { Logger } from '../logger.ts';
+import type { Reply } from '../reply.ts';
+
+export type ProgressUpdate = string | Reply;
 
 /** Discord rate-limits message edits; progress is shown at most this often. */
 export const PROGRESS_INTERVAL_MS = 2500;
@@ -9,23 +12,24 @@ export const PROGRESS_INTERVAL_MS = 2500;
  * `stop()` cancels what is pending.
  */
 export function createProgress(
-  edit: (text: string) => Promise<unknown>,
+  edit: (update: ProgressUpdate) => Promise<unknown>,
   logger: Logger,
   intervalMs = PROGRESS_INTERVAL_MS,
-): { report: (text: string) => void; stop: () => void } {
+): { report: (update: ProgressUpdate) => void; stop: () => Promise<unknown> } {
   let lastSent = 0;
-  let pending: string | undefined;
+  let pending: ProgressUpdate | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const send = (text: string) => {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const send = (update: ProgressUpdate) => {
     lastSent = Date.now();
-    edit(text).catch((error: unknown) => logger.debug({ err: error }, 'progress edit failed'));
+    inFlight = edit(update).catch((error: unknown) => logger.debug({ err: error }, 'progress edit failed'));
   };
-  const report = (text: string) => {
+  const report = (update: ProgressUpdate) => {
     if (stopped) return;
     const wait = lastSent + intervalMs - Date.now();
-    if (wait <= 0 && !timer) return send(text);
-    pending = text;
+    if (wait <= 0 && !timer) return send(update);
+    pending = update;
     timer ??= setTimeout(
       () => {
         timer = undefined;
@@ -36,10 +40,12 @@ export function createProgress(
     );
     timer.unref();
   };
-  // Called before the final reply, so a late progress edit can never overwrite the result.
+  // Called before the final reply, and waits for an edit already on its way, so a late progress edit
+  // can never overwrite the result.
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
+    return inFlight;
   };
   return { report, stop };
 }

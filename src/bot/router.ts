@@ -20,6 +20,7 @@ import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
 import { ephemeralFlags, NO_MENTIONS, toEditOptions, toMessageOptions } from './payload.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import { createProgress } from './progress.ts';
+import type { ProgressUpdate } from './progress.ts';
 import type { BotDeps } from './types.ts';
 
 /** Discord's error code for a webhook (interaction) token that expired after 15 minutes. */
@@ -64,10 +65,7 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
   ctx.logger.debug({ cmd: command.name }, 'slash command');
   if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
   const flags = command.ephemeral ? MessageFlags.Ephemeral : undefined;
-  const progress = createProgress(
-    (text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }),
-    ctx.logger,
-  );
+  const progress = createProgress(progressEdit(interaction), ctx.logger);
   if (command.defer) {
     await interaction.deferReply({ flags });
     ctx.progress = progress.report;
@@ -77,12 +75,20 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
   else await interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) });
 }
 
+/** Progress edits of a deferred reply (or of the message whose component was pressed). */
+function progressEdit(interaction: ChatInputCommandInteraction | MessageComponentInteraction) {
+  return (update: ProgressUpdate) =>
+    interaction.editReply(
+      typeof update === 'string' ? { content: update, allowedMentions: NO_MENTIONS } : toEditOptions(update),
+    );
+}
+
 /**
- * Interaction tokens last 15 minutes: a long job (a library-wide enrich) that outlives its token ends
- * with a normal channel message instead of an edit that Discord would refuse.
+ * Interaction tokens last 15 minutes: a long job (a library-wide enrich, a remix on CPU) that outlives
+ * its token ends with a normal channel message instead of an edit that Discord would refuse.
  */
 async function finishLongReply(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   reply: Reply,
   ctx: CommandContext,
 ): Promise<void> {
@@ -141,9 +147,14 @@ async function handleComponent(interaction: MessageComponentInteraction, deps: B
   // Handlers may call upstreams: acknowledge now, then edit the message or follow up.
   await interaction.deferUpdate();
   const values = interaction.isStringSelectMenu() ? interaction.values : [];
-  const result = await handler.handle({ action: id.action, args: id.args, values }, ctx);
-  if ('update' in result) await interaction.editReply(toEditOptions(result.update));
-  else await interaction.followUp({ ...toMessageOptions(result.reply), flags: ephemeralFlags(result.reply) });
+  const progress = createProgress(progressEdit(interaction), ctx.logger);
+  ctx.progress = progress.report;
+  const result = await handler
+    .handle({ action: id.action, args: id.args, values }, ctx)
+    .finally(progress.stop);
+  if ('update' in result) await finishLongReply(interaction, result.update, ctx);
+  else if ('reply' in result)
+    await interaction.followUp({ ...toMessageOptions(result.reply), flags: ephemeralFlags(result.reply) });
 }
 
 /** The single entry point for every interaction; the one catch turns failures into replies. */

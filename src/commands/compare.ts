@@ -3,7 +3,8 @@ import { encodeCustomId } from '../components/custom-id.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import { artistStats } from '../services/listening-stats.ts';
-import { battleEmbed, battleHeadline } from '../views/compare.ts';
+import { withBattleCard } from '../views/cards/attach.ts';
+import { battleEmbed, battleHeadline, battleWinner } from '../views/compare.ts';
 import { ARTIST_OPTION, libraryChoices, userChoices } from './autocomplete.ts';
 import { resolveArtist, resolveListener } from './resolve.ts';
 import type { Listener } from './resolve.ts';
@@ -43,10 +44,19 @@ export async function battleReply(
   const a = named(users[0]);
   const b = named(users[1]);
   if (a.stats.total === 0) throw new UserFacingError(`${artist.title} has no tracks in the music library.`);
-  return {
+  const reply = {
     content: battleHeadline(artist.title, a, b),
     embeds: [battleEmbed(artist.title, a, b, stats.tracks)],
   };
+  const winner = battleWinner(a, b);
+  return withBattleCard(
+    reply,
+    { title: artist.title, thumb: stats.artistThumb },
+    { name: a.listener.name, stats: a.stats },
+    { name: b.listener.name, stats: b.stats },
+    winner === a ? 'a' : winner === b ? 'b' : null,
+    ctx,
+  );
 }
 
 /** `/alex compare artist user_a [user_b]`: a listening battle; user_b defaults to the caller. */

@@ -1,9 +1,12 @@
+import { boost } from './boost.ts';
 import { compare } from './compare.ts';
 import { completion } from './completion.ts';
 import { enrich } from './enrich.ts';
 import { enrichLibraryCommand } from './enrich-library.ts';
 import { createHelp } from './help.ts';
+import { leaderboard } from './leaderboard.ts';
 import { link } from './link.ts';
+import { reduce } from './reduce.ts';
 import { status } from './status.ts';
 import { syncPlaylists } from './sync-playlists.ts';
 import type { Command } from './types.ts';
@@ -14,6 +17,9 @@ export const COMMANDS: readonly Command[] = [
   usage,
   completion,
   compare,
+  leaderboard,
+  boost,
+  reduce,
   enrich,
   enrichLibraryCommand,
   syncPlaylists,

@@ -63,12 +63,22 @@ export type ArtistMatch = { artist: IndexEntry } | { choices: IndexEntry[] };
  * several close matches to choose from. Unknown names get the closest suggestions.
  */
 export async function resolveArtist(text: string, ctx: CommandContext): Promise<ArtistMatch> {
+  const found = await resolveEntry('artist', text, ctx);
+  return 'entry' in found ? { artist: found.entry } : found;
+}
+
+/** Like resolveArtist, for any kind of library entry (a track for the remix commands). */
+export async function resolveEntry(
+  kind: EntryKind,
+  text: string,
+  ctx: CommandContext,
+): Promise<{ entry: IndexEntry } | { choices: IndexEntry[] }> {
   await ctx.services.library.ready();
-  const match = findArtist(text, ctx);
+  const match = findEntry(kind, text, ctx);
   if (match) return match;
-  // A miss may be an artist added since the last index build: rebuild (at most every few minutes) and retry.
+  // A miss may be an item added since the last index build: rebuild (at most every few minutes) and retry.
   const rebuilt = await ctx.services.library.refreshIfOlderThan(ON_DEMAND_REFRESH_MS).catch(() => false);
-  return (rebuilt ? findArtist(text, ctx) : null) ?? unknownArtist(text, ctx);
+  return (rebuilt ? findEntry(kind, text, ctx) : null) ?? unknownEntry(kind, text, ctx);
 }
 
 /** How stale the index must be before a failed lookup rebuilds it. */
@@ -95,17 +105,19 @@ export function findEntry(
   return null;
 }
 
-function findArtist(text: string, ctx: CommandContext): ArtistMatch | null {
-  const found = findEntry('artist', text, ctx);
-  return found && 'entry' in found ? { artist: found.entry } : found;
+/** The artist a component's custom_id or menu value names (a rating key): gone from the library = expired. */
+export async function artistByKey(key: string, ctx: CommandContext): Promise<{ key: string; title: string }> {
+  const match = await resolveArtist(key, ctx);
+  if ('choices' in match) throw new UserFacingError('That artist is no longer in the library.');
+  return { key: match.artist.key, title: match.artist.label };
 }
 
-function unknownArtist(text: string, ctx: CommandContext): never {
+function unknownEntry(kind: EntryKind, text: string, ctx: CommandContext): never {
   const trimmed = text.trim();
-  const { library } = ctx.services;
-  const suggestions = library.suggestArtists(trimmed, 3).map((a) => a.label);
+  const named = `There is no ${kind} named “${escapeMarkdown(truncate(trimmed, 80))}” on this server.`;
+  if (kind !== 'artist')
+    throw new UserFacingError(`${named} Start typing its title and pick it from the list.`);
+  const suggestions = ctx.services.library.suggestArtists(trimmed, 3).map((a) => a.label);
   const closest = suggestions.length > 0 ? ` Closest: ${listNames(suggestions)}.` : '';
-  throw new UserFacingError(
-    `There is no artist named “${escapeMarkdown(truncate(trimmed, 80))}” on this server.${closest}`,
-  );
+  throw new UserFacingError(`${named}${closest}`);
 }

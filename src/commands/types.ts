@@ -40,8 +40,11 @@ export interface CommandContext {
   invokedAs: string;
   /** Largest upload this reply may carry, in bytes (the interaction's attachment_size_limit). */
   attachmentSizeLimit: number;
-  /** Reports progress of long work; the adapter throttles it into message edits. */
-  progress: (text: string) => void;
+  /**
+   * Reports progress of long work; the adapter throttles it into message edits. A Reply can carry
+   * components (a Cancel button); a string replaces only the text.
+   */
+  progress: (update: string | Reply) => void;
 }
 
 export interface Choice {

@@ -6,6 +6,7 @@ import type { Listener } from '../commands/resolve.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import { ALL_LISTENERS, artistStats } from '../services/listening-stats.ts';
+import { withCompletionCard } from '../views/cards/attach.ts';
 import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
 import { pickerReply } from './picker.ts';
 import { encodeCustomId } from './custom-id.ts';
@@ -40,7 +41,8 @@ export async function completionReply(
   ctx: CommandContext,
 ): Promise<Reply> {
   const who = listenerId(listener);
-  const stats = (await artistStats(ctx.services, artist, [who])).listeners.get(who);
+  const all = await artistStats(ctx.services, artist, [who]);
+  const stats = all.listeners.get(who);
   if (!stats || stats.total === 0)
     throw new UserFacingError(`${artist.title} has no tracks in the music library.`);
   const pages = pageCount(stats);
@@ -62,7 +64,8 @@ export async function completionReply(
       },
     ];
   }
-  return reply;
+  // Re-rendered on every page too: an edit replaces the message's attachments.
+  return withCompletionCard(reply, { title: artist.title, thumb: all.artistThumb }, listener, stats, ctx);
 }
 
 /** Runs completion for free text: the artist it names, or a menu when several match. */

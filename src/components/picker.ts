@@ -9,7 +9,7 @@ export function pickerReply(
   text: string,
   choices: readonly IndexEntry[],
   customId: string,
-  noun: 'artist' | 'album' = 'artist',
+  noun: 'artist' | 'album' | 'track' = 'artist',
 ): Reply {
   const row: APIActionRowComponent<APIComponentInMessageActionRow> = {
     type: ComponentType.ActionRow,

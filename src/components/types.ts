@@ -1,8 +1,11 @@
 import type { CommandContext } from '../commands/types.ts';
 import type { Reply } from '../reply.ts';
 
-/** `update` edits the message that carries the component; `reply` answers with a new message. */
-export type ComponentResult = { update: Reply } | { reply: Reply };
+/**
+ * `update` edits the message that carries the component; `reply` answers with a new message; `done` means
+ * the press needs no answer of its own (another flow edits the message, e.g. a cancelled remix).
+ */
+export type ComponentResult = { update: Reply } | { reply: Reply } | { done: true };
 
 export interface ComponentInput {
   action: string;

@@ -5,7 +5,7 @@ import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
 import { fetchArtwork } from '../services/artwork.ts';
-import type { StreamSession } from '../services/tautulli.ts';
+import type { Activity, StreamSession } from '../services/tautulli.ts';
 import { footerText, idleEmbed, overflowLine, sessionEmbed, streamTitle } from '../views/usage.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { EXPIRED_TEXT } from './types.ts';
@@ -55,8 +55,19 @@ function controls(sessions: readonly StreamSession[], adminControls: boolean): R
 }
 
 /** The `/alex usage` message: one embed per stream with art, totals in the footer, Refresh and admin controls. */
-export async function usageReply(ctx: CommandContext, adminControls: boolean): Promise<Reply> {
-  const activity = await ctx.services.tautulli.getActivity();
+export async function usageReply(
+  ctx: Pick<CommandContext, 'services'>,
+  adminControls: boolean,
+): Promise<Reply> {
+  return activityReply(await ctx.services.tautulli.getActivity(), ctx, adminControls);
+}
+
+/** The usage message for activity already fetched (the live now-playing board shows the same). */
+export async function activityReply(
+  activity: Activity,
+  ctx: Pick<CommandContext, 'services'>,
+  adminControls: boolean,
+): Promise<Reply> {
   if (activity.sessions.length === 0) {
     return { embeds: [idleEmbed(activity)], components: controls([], adminControls), files: [] };
   }

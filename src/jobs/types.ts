@@ -9,6 +9,18 @@ export interface JobContext {
   logger: Logger;
   /** Posts to a Discord channel, optionally replying to a message; resolves to the message id or null. */
   notify(channelId: string, reply: Reply, replyTo?: string): Promise<string | null>;
+  /** Keeping a message up to date and the bot's presence; absent where there is no Discord client. */
+  discord?: DiscordActions;
+}
+
+/** What a job may do in Discord beyond posting; the discord.js side lives in src/bot/discord-actions.ts. */
+export interface DiscordActions {
+  /** Edits one of the bot's messages; false when it no longer exists (deleted: Discord code 10008). */
+  edit(channelId: string, messageId: string, reply: Reply): Promise<boolean>;
+  /** The bot's own recent messages in a channel, newest first. */
+  ownRecentMessages(channelId: string, limit: number): Promise<Array<{ id: string; content: string }>>;
+  /** The line under the bot's name ("3 streams"); null shows none. */
+  setPresence(text: string | null): void;
 }
 
 /** A scheduled task. `run` is a plain async function, so tests call it directly without croner. */

@@ -9,6 +9,8 @@ import { createDockerService } from './docker.ts';
 import type { DockerService } from './docker.ts';
 import { createDiscogsService } from './discogs.ts';
 import type { DiscogsService } from './discogs.ts';
+import { createCoverService, NO_COVERS } from './covers.ts';
+import type { CoverService } from './covers.ts';
 import { createMonitor } from './monitor.ts';
 import { createMusicBrainzService } from './musicbrainz.ts';
 import type { MusicBrainzService } from './musicbrainz.ts';
@@ -16,6 +18,8 @@ import { VERSION } from '../version.ts';
 import type { Monitor } from './monitor.ts';
 import { createPlaylistSync } from './playlist-sync.ts';
 import type { PlaylistSync } from './playlist-sync.ts';
+import { createRemixService } from './remix/index.ts';
+import type { RemixService } from './remix/index.ts';
 import { openStore } from './store.ts';
 import type { Store } from './store.ts';
 import { createTautulliService } from './tautulli.ts';
@@ -27,6 +31,8 @@ import type { UserDirectory } from './user-directory.ts';
 export interface Services {
   tautulli: TautulliService;
   plex: PlexService;
+  /** Album and artist art for the image cards (Plex's photo transcoder, cached). */
+  covers: CoverService;
   library: LibraryIndex;
   users: UserDirectory;
   playlistSync: PlaylistSync;
@@ -34,6 +40,7 @@ export interface Services {
   monitor: Monitor;
   musicbrainz: MusicBrainzService;
   discogs: DiscogsService;
+  remix: RemixService;
   store: Store;
   close(): void;
 }
@@ -82,6 +89,9 @@ export function createServices(config: Config, logger: Logger): Services {
     plexUrl && token
       ? createPlexService({ baseUrl: plexUrl, token, timeoutMs, logger })
       : unconfigured<PlexService>('Plex', 'PLEX_URL and PLEX_TOKEN');
+  // Cards are a nicety: without Plex every cover is a placeholder rather than an error.
+  const covers =
+    plexUrl && token ? createCoverService({ baseUrl: plexUrl, token, timeoutMs, logger }) : NO_COVERS;
   const library = createLibraryIndex({ plex, logger, sections: config.plex.musicSections });
   const store = lazyStore(config.dataDir, logger);
   const users = createUserDirectory(tautulli, logger);
@@ -105,10 +115,19 @@ export function createServices(config: Config, logger: Logger): Services {
     timeoutMs,
     logger,
   });
+  const remix = createRemixService({
+    config: config.remix,
+    dataDir: config.dataDir,
+    plex,
+    logger,
+    searchPath: config.searchPath,
+  });
   return {
     discogs,
+    remix,
     tautulli,
     plex,
+    covers,
     library,
     users,
     playlistSync,
@@ -116,6 +135,9 @@ export function createServices(config: Config, logger: Logger): Services {
     monitor,
     musicbrainz,
     store,
-    close: () => store.close(),
+    close: () => {
+      remix.close();
+      store.close();
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface AlbumProgress {
   year: number | undefined;
   played: number;
   total: number;
+  /** Plex image path of the album's cover, for cards. */
+  thumb: string | undefined;
 }
 
 export interface ListenerStats {
@@ -30,6 +32,8 @@ export interface ListenerStats {
 export interface ArtistStats {
   artistKey: string;
   artistTitle: string;
+  /** Plex image path of the artist's picture (from the albums' parentThumb: no extra request). */
+  artistThumb: string | undefined;
   /** Track rating key → title and album key. */
   tracks: Map<string, { title: string; albumKey: string }>;
   /** Per listener id ('all' for everyone). */
@@ -94,16 +98,28 @@ export async function artistStats(
     album.total++;
     perAlbum.set(albumKey, album);
   }
-  const years = new Map(children.map((album) => [album.ratingKey, album.year]));
+  const byKey = new Map(children.map((album) => [album.ratingKey, album]));
   const albums = [...perAlbum]
-    .map(([key, album]) => ({ key, title: album.title, year: years.get(key), total: album.total }))
+    .map(([key, album]) => ({
+      key,
+      title: album.title,
+      year: byKey.get(key)?.year,
+      total: album.total,
+      thumb: byKey.get(key)?.thumb,
+    }))
     .sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || a.title.localeCompare(b.title));
   const listeners = new Map<string, ListenerStats>();
   for (const id of listenerIds) {
     const plays = id === ALL_LISTENERS ? mergeAll(counts) : (counts.get(id) ?? new Map<string, number>());
     listeners.set(id, statsFor(plays, tracks, albums));
   }
-  return { artistKey: artist.key, artistTitle: artist.title, tracks, listeners };
+  return {
+    artistKey: artist.key,
+    artistTitle: artist.title,
+    artistThumb: children.find((album) => album.parentThumb)?.parentThumb,
+    tracks,
+    listeners,
+  };
 }
 
 /** "42%": rounded, but never 100% before every track is played, and never 0% once one is. */

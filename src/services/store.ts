@@ -47,6 +47,11 @@ const MIGRATIONS: readonly string[] = [
      enriched_by TEXT NOT NULL,
      enriched_at INTEGER NOT NULL
    )`,
+  `CREATE TABLE board_messages (
+     channel_id TEXT PRIMARY KEY,
+     message_id TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   )`,
 ];
 
 export interface UserLink {
@@ -114,6 +119,9 @@ export interface Store {
   recordSyncRun(run: SyncRun): void;
   /** Most recent first. */
   recentSyncRuns(limit: number): SyncRun[];
+  /** The live board's message in a channel: reused after a restart instead of posting another. */
+  getBoardMessage(channelId: string): string | undefined;
+  setBoardMessage(channelId: string, messageId: string): void;
   close(): void;
 }
 
@@ -206,6 +214,13 @@ export function openStore(dataDir: string | ':memory:'): Store {
   const selectRuns = db.prepare<[number], Record<string, unknown>>(
     'SELECT * FROM playlist_sync_runs ORDER BY id DESC LIMIT ?',
   );
+  const boardMessage = db.prepare<[string], { message_id: string }>(
+    'SELECT message_id FROM board_messages WHERE channel_id = ?',
+  );
+  const upsertBoard = db.prepare(
+    `INSERT INTO board_messages (channel_id, message_id, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT(channel_id) DO UPDATE SET message_id = excluded.message_id, updated_at = excluded.updated_at`,
+  );
 
   return {
     getLink(discordUserId) {
@@ -284,6 +299,12 @@ export function openStore(dataDir: string | ':memory:'): Store {
         dryRun: row.dry_run === 1,
         error: row.error === null ? null : String(row.error),
       }));
+    },
+    getBoardMessage(channelId) {
+      return boardMessage.get(channelId)?.message_id;
+    },
+    setBoardMessage(channelId, messageId) {
+      upsertBoard.run(channelId, messageId, Date.now());
     },
     close() {
       db.close();

@@ -19,7 +19,7 @@ import type { DiscogsFake } from '../fakes/discogs.ts';
 import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
 import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 import { startPlexFake } from '../fakes/plex.ts';
-import type { PlexFake } from '../fakes/plex.ts';
+import type { PlexFake, PlexFakeOptions } from '../fakes/plex.ts';
 import { captureLogger } from './logs.ts';
 
 export const ADMIN_ROLE_ID = '990000000000000001';
@@ -58,11 +58,15 @@ export async function startHarness(
     musicbrainz?: boolean;
     /** Start a Discogs fake and point DISCOGS_URL (with a token) at it. */
     discogs?: boolean;
+    /** What the Plex fake serves as a track's media file (default: a few bytes). */
+    partData?: PlexFakeOptions['partData'];
   } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
   const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history: options.history });
-  const plex = options.library ? await startPlexFake(options.library) : undefined;
+  const plex = options.library
+    ? await startPlexFake(options.library, { partData: options.partData })
+    : undefined;
   const docker = options.docker ? await startDockerFake({ containers: [plexContainer()] }) : undefined;
   const musicbrainz = options.musicbrainz ? await startMusicBrainzFake() : undefined;
   const discogs = options.discogs ? await startDiscogsFake() : undefined;

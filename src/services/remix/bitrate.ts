@@ -13,7 +13,8 @@ export function bitrateLadder(seconds: number, limitBytes: number): number[] {
   return BITRATES_KBPS.filter((kbps) => estimatedBytes(seconds, kbps) <= limitBytes);
 }
 
-export function formatMiB(bytes: number): string {
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
   const mib = bytes / 1024 ** 2;
   return `${mib >= 10 ? Math.round(mib) : mib.toFixed(1)} MiB`;
 }

@@ -1,5 +1,6 @@
+import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -22,13 +23,57 @@ export interface DemucsOptions {
 const STDERR_TAIL_CHARS = 8000;
 /** Output format flags the bot would otherwise add; an admin's DEMUCS_EXTRA_ARGS may choose another. */
 const FORMAT_FLAGS = ['--int24', '--float32', '--flac', '--mp3'];
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes >= 1
+    ? `${minutes} minute${minutes > 1 ? 's' : ''}`
+    : `${Math.max(1, Math.round(ms / 1000))} seconds`;
+}
 
 function lastLine(text: string): string {
   const lines = text
+    // dora prints FATAL in bold: drop terminal escapes before showing the line.
+    .replace(ANSI_ESCAPES, '')
     .split(/[\r\n]+/)
     .map((line) => line.trim())
     .filter((line) => line && !/^\s*\d{1,3}%\|/.test(line));
   return (lines.at(-1) ?? '').slice(0, 300);
+}
+
+function notInstalled(options: DemucsOptions): UserFacingError {
+  options.logger.error(
+    { command: options.command.join(' ') },
+    'demucs not found: install it (pip install demucs==4.0.1 soundfile, see the README) or set DEMUCS_COMMAND',
+  );
+  return new UserFacingError(
+    'AI remix is not installed on this server (Demucs was not found). An admin needs to install Demucs or use the Docker image that includes it.',
+  );
+}
+
+/**
+ * Fails at once when the Demucs executable is missing, before a track is downloaded. The lookup is the
+ * one spawn would do: the path itself, or each directory of `searchPath` (the process's PATH).
+ */
+export async function requireDemucs(options: DemucsOptions, searchPath: string): Promise<void> {
+  const [file = ''] = options.command;
+  const candidates = file.includes('/')
+    ? [file]
+    : searchPath
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, file));
+  for (const candidate of candidates) {
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+  }
+  throw notInstalled(options);
 }
 
 /**
@@ -82,19 +127,11 @@ export async function separate(
   const log = options.logger;
   if (result.isCanceled) throw new RemixCancelledError();
   const code = (result as { code?: string }).code;
-  if (code === 'ENOENT' || code === 'EACCES') {
-    log.error(
-      { command: options.command.join(' '), code },
-      'demucs not found: install it (pip install demucs==4.0.1 soundfile, see the README) or set DEMUCS_COMMAND',
-    );
-    throw new UserFacingError(
-      'AI remix is not installed on this server (Demucs was not found). An admin needs to install Demucs or use the Docker image that includes it.',
-    );
-  }
+  if (code === 'ENOENT' || code === 'EACCES') throw notInstalled(options);
   if (result.timedOut) {
     log.warn({ timeoutMs: options.timeoutMs }, 'demucs timed out');
     throw new UserFacingError(
-      `The separation took longer than ${Math.round(options.timeoutMs / 60_000)} minutes and was stopped. An admin can raise DEMUCS_TIMEOUT_MINUTES or choose the faster htdemucs model.`,
+      `The separation took longer than ${duration(options.timeoutMs)} and was stopped. An admin can raise DEMUCS_TIMEOUT_MINUTES or choose the faster htdemucs model.`,
     );
   }
   if (result.failed) {

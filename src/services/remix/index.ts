@@ -4,8 +4,8 @@ import type { Config } from '../../config.ts';
 import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { PlexService } from '../plex.ts';
-import { bitrateLadder, estimatedBytes, formatMiB } from './bitrate.ts';
-import { separate } from './demucs.ts';
+import { bitrateLadder, estimatedBytes, formatSize } from './bitrate.ts';
+import { requireDemucs, separate } from './demucs.ts';
 import { compressArgs, createFfmpeg, decodeArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
 import { createJobQueue } from './queue.ts';
 import type { CancelOutcome, JobUpdate } from './queue.ts';
@@ -65,6 +65,8 @@ export function createRemixService(options: {
   dataDir: string;
   plex: PlexService;
   logger: Logger;
+  /** Where to look for a DEMUCS_COMMAND without a slash (the process's PATH). */
+  searchPath: string;
 }): RemixService {
   const { config, plex } = options;
   const logger = options.logger.child({ svc: 'remix' });
@@ -78,6 +80,7 @@ export function createRemixService(options: {
     concurrency: config.concurrency,
     maxWaiting: config.queueMax,
   });
+  const demucsOptions = { ...config, command: config.demucsCommand, logger };
   let ffmpeg: ReturnType<typeof createFfmpeg> | undefined;
   const getFfmpeg = () => (ffmpeg ??= createFfmpeg(resolveFfmpeg(config.ffmpegPath), logger));
 
@@ -102,7 +105,6 @@ export function createRemixService(options: {
         await getFfmpeg().run(decodeArgs(original, input), signal);
         await rm(original, { force: true });
         report({ phase: 'separating', fraction: 0 });
-        const demucsOptions = { ...config, command: config.demucsCommand, logger };
         const started = Date.now();
         const stems = await separate(demucsOptions, input, join(dir, 'separated'), signal, (fraction) =>
           report({ phase: 'separating', fraction }),
@@ -131,7 +133,7 @@ export function createRemixService(options: {
 
   function tooBig(track: RemixTrack, limit: number): UserFacingError {
     return new UserFacingError(
-      `This remix would not fit in Discord: “${track.title}” is ${minutes(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatMiB(estimatedBytes(track.durationS, 128))}, over this server’s ${formatMiB(limit)} upload limit. Boosted servers allow bigger files.`,
+      `This remix would not fit in Discord: “${track.title}” is ${minutes(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatSize(estimatedBytes(track.durationS, 128))}, over this server’s ${formatSize(limit)} upload limit. Boosted servers allow bigger files.`,
     );
   }
 
@@ -156,6 +158,7 @@ export function createRemixService(options: {
         let stems = await cache.get(key);
         const fromCache = stems !== null;
         if (!stems) {
+          await requireDemucs(demucsOptions, options.searchPath);
           const ticket = queue.submit(key, request.userId, separation(track, key), request.onUpdate);
           request.onJob?.(ticket.jobId);
           stems = await ticket.result;

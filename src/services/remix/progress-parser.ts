@@ -3,9 +3,10 @@
  * htdemucs_ft bag) and tqdm separates redraws with `\r`, not `\n`, so lines must be split on both.
  * Only bars counted in `seconds` are separation; torch.hub's weight download bar (`80.2M/80.2M`) is not.
  */
-const BAR = /^\s*(\d{1,3})%\|.*seconds\/s/;
+// The rate reads `578.05seconds/s`, or `2.31s/seconds` when slower than real time (a CPU).
+const BAR = /^\s*(\d{1,3})%\|.*(?:seconds\/s|s\/seconds)/;
 const BAG = /bag of (\d+) models/;
-const COMPLETE = /seconds\/s\]\s*$/;
+const COMPLETE = /(?:seconds\/s|s\/seconds)\]\s*$/;
 
 export interface DemucsProgress {
   /** Feed stdout text (it announces how many models the bag has). */

@@ -13,6 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { botUser, guildCreate, memberOf } from './guild.ts';
 import { people } from './state.ts';
 import type { FakeState } from './state.ts';
+import type { RecordedPresence } from './types.ts';
 
 interface Session {
   id: string;
@@ -41,6 +42,7 @@ export function createGateway(
   server: Server,
   state: FakeState,
   identifies: Array<{ intents: number }>,
+  presences: RecordedPresence[],
 ): Gateway {
   const wss = new WebSocketServer({ server, path: '/gateway' });
   const sessions = new Map<string, Session>();
@@ -141,8 +143,11 @@ export function createGateway(
         } else if (frame.op === GatewayOpcodes.RequestGuildMembers) {
           if (!session) ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
           else await requestMembers(session, d);
+        } else if (frame.op === GatewayOpcodes.PresenceUpdate) {
+          if (!session) ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          else presences.push({ ...(d as Omit<RecordedPresence, 'at'>), at: Date.now() });
         }
-        // Presence and voice state updates need no answer.
+        // Voice state updates need no answer; neither do presence updates (only recorded above).
       };
       handle().catch(() => ws.terminate());
     });

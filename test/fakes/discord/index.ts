@@ -9,6 +9,7 @@ export type {
   InjectOption,
   InjectUser,
   RecordedFile,
+  RecordedPresence,
   RecordedRequest,
   StoredMessage,
 } from './types.ts';

@@ -19,14 +19,15 @@ import {
   userMessagePayload,
 } from './payloads.ts';
 import type { BuiltInteraction } from './payloads.ts';
+import { channelHistoryRoutes } from './channel-history.ts';
 import { botRoutes, matchRoute } from './rest.ts';
 import type { RouteResult } from './rest.ts';
 import { createState } from './state.ts';
 import type { FakeState } from './state.ts';
-import type { FakeDiscord, FakeDiscordOptions, RecordedFile } from './types.ts';
+import type { FakeDiscord, FakeDiscordOptions, RecordedFile, RecordedPresence } from './types.ts';
 
 const PREFIX = '/api/v10';
-const routes = [...botRoutes, ...interactionRoutes];
+const routes = [...botRoutes, ...channelHistoryRoutes, ...interactionRoutes];
 
 function decodeSegment(segment: string): string {
   try {
@@ -102,7 +103,8 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     });
   });
   const identifies: Array<{ intents: number }> = [];
-  const gateway = createGateway(server, state, identifies);
+  const presences: RecordedPresence[] = [];
+  const gateway = createGateway(server, state, identifies, presences);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // 127.0.0.1 rather than localhost: localhost may resolve to ::1 where nothing listens.
@@ -120,6 +122,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     requests: state.recorder.requests,
     unhandled: state.recorder.unhandled,
     identifies,
+    presences,
     get messages() {
       return state.messages;
     },

@@ -46,6 +46,15 @@ export interface RecordedRequest {
   at: number;
 }
 
+/** A presence update (opcode 3) as the bot sent it, with when it arrived. */
+export interface RecordedPresence {
+  status: string;
+  activities: Array<{ name: string; type: number; state?: string }>;
+  since: number | null;
+  afk: boolean;
+  at: number;
+}
+
 export interface InjectUser {
   id?: string;
   username?: string;
@@ -84,6 +93,8 @@ export interface FakeDiscord {
   readonly unhandled: RecordedRequest[];
   /** Every IDENTIFY received, including ones closed with an error. */
   readonly identifies: Array<{ intents: number }>;
+  /** Every presence update (gateway opcode 3) the bot sent, in order. */
+  readonly presences: RecordedPresence[];
   messages: Map<string, StoredMessage>;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsSince(seq: number): RecordedRequest[];

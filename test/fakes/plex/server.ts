@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { startHttpFake } from '../http-fake.ts';
-import type { HttpFake, RecordedHttpRequest } from '../http-fake.ts';
+import type { FailureMode, HttpFake, RecordedHttpRequest } from '../http-fake.ts';
 import type { LibTrack, Library } from '../library.ts';
 import { playlistJson } from './items.ts';
 import { children, editSection, hubSearch, listSection, metadata, rate } from './library-routes.ts';
+import { photo, PHOTO_PATH } from './photos.ts';
 import * as playlists from './playlists.ts';
 import type { PlaylistResult } from './playlists.ts';
 import { empty, htmlError, send, sendItems } from './respond.ts';
@@ -30,6 +31,11 @@ export interface PlexFake extends HttpFake {
   readonly edits: PlexEdit[];
   /** Every `/:/rate` call that changed a rating. */
   readonly ratings: PlexRatingChange[];
+  /**
+   * How the photo transcoder answers for one item's art, by the rating key in its thumb path (e.g. a slow
+   * or missing cover); the others are served normally.
+   */
+  readonly coverFailures: Map<string, FailureMode>;
   /** Seeds a playlist (smart ones included; duplicate titles allowed, as in Plex). */
   addPlaylist(spec: { title: string; smart?: boolean; ratingKeys: string[]; summary?: string }): FakePlaylist;
 }
@@ -49,14 +55,20 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * A Plex Media Server on 127.0.0.1 serving a generated library (api-facts §1): token check (401 HTML),
  * JSON or XML by Accept, section listing with filters/sort/paging, metadata, children/allLeaves, hub
- * search, album summary edits, ratings, playlists with state, and media part downloads. The http-fake
- * failure modes apply to every route.
+ * search, album summary edits, ratings, playlists with state, media part downloads and the photo
+ * transcoder (generated covers). The http-fake failure modes apply to every route.
  */
 export async function startPlexFake(lib: Library, opts: PlexFakeOptions = {}): Promise<PlexFake> {
   const state = createState(lib, opts.token ?? 'fake-plex-token', opts.partData);
   const friendlyName = opts.friendlyName ?? 'Autoalex Test Server';
   libraryViews(lib); // sort and fold titles now, not during the first timed request
-  const fake = await startHttpFake((req, res) => route(state, friendlyName, req, res));
+  const coverFailures = new Map<string, FailureMode>();
+  const photos = new Map<string, Buffer>();
+  const fake = await startHttpFake((req, res) =>
+    req.path === PHOTO_PATH && req.method === 'GET' && token(req) === state.token
+      ? photo(state, coverFailures, photos, req, res)
+      : route(state, friendlyName, req, res),
+  );
   return Object.assign(fake, {
     lib,
     token: state.token,
@@ -64,6 +76,7 @@ export async function startPlexFake(lib: Library, opts: PlexFakeOptions = {}): P
     playlists: state.playlists,
     edits: state.edits,
     ratings: state.rated,
+    coverFailures,
     addPlaylist: (spec: Parameters<PlexFake['addPlaylist']>[0]) => playlists.addPlaylist(state, spec),
   });
 }

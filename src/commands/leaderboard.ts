@@ -1,0 +1,16 @@
+import { leaderboardFor } from '../components/leaderboard.ts';
+import { ARTIST_OPTION, libraryChoices } from './autocomplete.ts';
+import type { Command } from './types.ts';
+
+/** `/alex leaderboard artist`: every user's completion of one artist, ranked, with the crown holder. */
+export const leaderboard: Command = {
+  name: 'leaderboard',
+  description: 'Who has heard the most of an artist on this server: everyone ranked, one crown',
+  options: [ARTIST_OPTION],
+  defer: true,
+  examples: ['/alex leaderboard artist:Skrillex', '!alex leaderboard Skrillex'],
+  run: (args, ctx) => leaderboardFor(String(args.artist), ctx),
+  async complete(option, text, _args, ctx) {
+    return option === 'artist' ? libraryChoices('artist', text, ctx) : [];
+  },
+};

@@ -1,0 +1,91 @@
+import { runRemix } from '../components/remix.ts';
+import { encodeCustomId } from '../components/custom-id.ts';
+import { pickerReply } from '../components/picker.ts';
+import { UserFacingError } from '../errors.ts';
+import { checkGain } from '../services/remix/gain.ts';
+import type { RemixMode } from '../services/remix/gain.ts';
+import { isStem, REMIX_DB_BOUNDS, STEMS } from '../services/remix/stems.ts';
+import type { Stem } from '../services/remix/stems.ts';
+import { REMIX_NAMESPACE, wizardReply } from '../views/remix.ts';
+import { libraryChoices } from './autocomplete.ts';
+import { resolveEntry } from './resolve.ts';
+import type { Command, CommandArgs } from './types.ts';
+
+/** `!alex reduce drums Song Title` arrives as track "drums Song Title": take a leading stem word. */
+function splitStem(args: CommandArgs): { text: string; stem: Stem | undefined } {
+  const text = String(args.track ?? '').trim();
+  if (args.stem !== undefined) {
+    const stem = String(args.stem).toLowerCase();
+    if (!isStem(stem)) throw new UserFacingError(`\`stem\` must be one of ${STEMS.join(', ')}.`);
+    return { text, stem };
+  }
+  const [first = '', ...rest] = text.split(/\s+/);
+  return isStem(first.toLowerCase()) && rest.length > 0
+    ? { text: rest.join(' '), stem: first.toLowerCase() as Stem }
+    : { text, stem: undefined };
+}
+
+/** `/alex boost` and `/alex reduce`: one stem of a Plex track turned up or down (Demucs + ffmpeg). */
+export function remixCommand(mode: RemixMode): Command {
+  const bounds = REMIX_DB_BOUNDS[mode];
+  const boost = mode === 'boost';
+  return {
+    name: mode,
+    description: boost
+      ? 'Turn one part of a track up: vocals, drums, bass or other (AI stem separation)'
+      : 'Turn one part of a track down or off, e.g. the vocals for karaoke (AI stem separation)',
+    options: [
+      {
+        name: 'track',
+        description: 'Track in the Plex library',
+        type: 'string',
+        required: true,
+        autocomplete: true,
+        maxLength: 200,
+      },
+      {
+        name: 'stem',
+        description: 'Which part (leave empty to choose from a menu)',
+        type: 'string',
+        choices: STEMS.map((stem) => ({ name: stem, value: stem })),
+      },
+      {
+        name: 'db',
+        description: boost
+          ? `Decibels up, ${bounds.min} to ${bounds.max} (default 4)`
+          : `Decibels down, ${Math.abs(bounds.max)} to ${Math.abs(bounds.min)} (default 60 = muted)`,
+        type: 'number',
+        minValue: bounds.min,
+        maxValue: boost ? bounds.max : -bounds.min,
+      },
+    ],
+    defer: true,
+    examples: boost
+      ? [
+          '/alex boost track:Bangarang stem:bass',
+          '/alex boost track:Bangarang stem:vocals db:6',
+          '!alex boost vocals Bangarang',
+        ]
+      : [
+          '/alex reduce track:Chop Suey! stem:vocals',
+          '/alex reduce track:Bangarang',
+          '!alex reduce drums Bangarang',
+        ],
+    async run(args, ctx) {
+      const { text, stem } = splitStem(args);
+      const typed = args.db === undefined ? undefined : Number(args.db);
+      const db = checkGain(mode, typed);
+      const found = await resolveEntry('track', text, ctx);
+      if ('choices' in found) {
+        const id = encodeCustomId(REMIX_NAMESPACE, 'track', mode[0] as string, stem ?? '-', typed ?? '-');
+        return pickerReply(text, found.choices, id, 'track');
+      }
+      const { key, label } = found.entry;
+      if (!stem) return wizardReply(key, label, { mode, db: typed === undefined ? undefined : db });
+      return runRemix(key, { stem, db }, ctx);
+    },
+    async complete(option, text, _args, ctx) {
+      return option === 'track' ? libraryChoices('track', text, ctx) : [];
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { activityReply } from '../components/usage.ts';
+import { describeFailure } from '../errors.ts';
+import type { Reply } from '../reply.ts';
+import {
+  BOARD_HEADER,
+  boardDownReply,
+  boardHash,
+  boardReply,
+  presenceText,
+} from '../views/now-playing-board.ts';
+import type { DiscordActions, Job, JobContext } from './types.ts';
+
+/** How many of the channel's latest messages to search for the board when the database has no record. */
+const SCAN_LIMIT = 50;
+
+export interface NowPlayingBoard extends Job {
+  /** Stops for good: waits for a tick in flight; after it resolves, nothing is posted or edited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The live now-playing board (ACTIVITY_CHANNEL_ID): ONE message showing what `/alex usage` shows, checked
+ * every ACTIVITY_REFRESH_SECONDS and edited only when what readers see changed; posted again if someone
+ * deleted it; found again after a restart (database first, then the channel) instead of posted anew.
+ * The bot's presence shows the stream count, updated only when it changes.
+ */
+export function createNowPlayingBoard(): NowPlayingBoard {
+  let messageId: string | undefined;
+  let searched = false;
+  let shownHash: string | undefined;
+  let down: { since: number; reason: string } | undefined;
+  let presence: string | null | undefined;
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+
+  async function render(ctx: JobContext): Promise<{ reply: Reply; presence: string | null }> {
+    try {
+      const activity = await ctx.services.tautulli.getActivity();
+      const usage = await activityReply(activity, ctx, false);
+      down = undefined;
+      return {
+        reply: boardReply(usage, activity, ctx.config.activity.refreshS),
+        presence: presenceText(activity),
+      };
+    } catch (error) {
+      // The first failure's time and words stay for the whole outage: one edit (and one log line) for it.
+      down ??= { since: Date.now(), reason: describeFailure(error, ctx.logger) };
+      return { reply: boardDownReply(down.reason, down.since), presence: null };
+    }
+  }
+
+  async function previousBoard(ctx: JobContext, discord: DiscordActions, channelId: string) {
+    const stored = recall(ctx, channelId);
+    if (stored) return stored;
+    try {
+      const mine = await discord.ownRecentMessages(channelId, SCAN_LIMIT);
+      return mine.find((m) => m.content.startsWith(BOARD_HEADER))?.id;
+    } catch (error) {
+      ctx.logger.warn({ err: error, channelId }, 'cannot read the board channel; posting a new board');
+      return undefined;
+    }
+  }
+
+  async function tick(ctx: JobContext): Promise<void> {
+    const channelId = ctx.config.activity.channelId;
+    const { discord } = ctx;
+    if (!channelId || !discord || stopped) return;
+    const view = await render(ctx);
+    if (stopped) return;
+    if (view.presence !== presence) {
+      discord.setPresence(view.presence);
+      presence = view.presence;
+    }
+    const hash = boardHash(view.reply);
+    if (hash === shownHash) return;
+    if (!searched) {
+      messageId = await previousBoard(ctx, discord, channelId);
+      searched = true;
+      if (stopped) return;
+    }
+    if (messageId && (await discord.edit(channelId, messageId, view.reply))) {
+      shownHash = hash;
+      return;
+    }
+    if (stopped) return;
+    // Never posted, or deleted by someone: post it (again) and remember it across restarts.
+    const posted = await ctx.notify(channelId, view.reply);
+    if (!posted) return; // notify logged why; the next tick tries again
+    messageId = posted;
+    shownHash = hash;
+    remember(ctx, channelId, posted);
+  }
+
+  return {
+    name: 'now-playing-board',
+    pattern: (config) => (config.activity.channelId ? { everySeconds: config.activity.refreshS } : null),
+    run(ctx) {
+      const current = tick(ctx).finally(() => {
+        if (inFlight === current) inFlight = undefined;
+      });
+      inFlight = current;
+      return current;
+    },
+    async stop() {
+      stopped = true;
+      await inFlight?.catch(() => undefined);
+    },
+  };
+}
+
+/** The database is a convenience here: without it the board still works, it is only found by searching. */
+function recall(ctx: JobContext, channelId: string): string | undefined {
+  try {
+    return ctx.services.store.getBoardMessage(channelId);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'cannot read the board message id from the database');
+    return undefined;
+  }
+}
+
+function remember(ctx: JobContext, channelId: string, messageId: string): void {
+  try {
+    ctx.services.store.setBoardMessage(channelId, messageId);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'cannot save the board message id; a restart will search for it');
+  }
+}
