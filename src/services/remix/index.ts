@@ -12,7 +12,7 @@ import type { CancelOutcome, JobUpdate } from './queue.ts';
 import { createStemCache, stemKey } from './stem-cache.ts';
 import { describeRecipe } from './stems.ts';
 import type { RemixRecipe, Stem } from './stems.ts';
-import { remixTrack } from './track.ts';
+import { clock, remixTrack } from './track.ts';
 import type { RemixTrack } from './track.ts';
 
 export type { RemixTrack } from './track.ts';
@@ -53,11 +53,6 @@ function fileName(track: RemixTrack, recipe: RemixRecipe): string {
     .replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_')
     .slice(0, 90);
   return `${safe}.mp3`;
-}
-
-function minutes(seconds: number): string {
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 export function createRemixService(options: {
@@ -133,7 +128,7 @@ export function createRemixService(options: {
 
   function tooBig(track: RemixTrack, limit: number): UserFacingError {
     return new UserFacingError(
-      `This remix would not fit in Discord: “${track.title}” is ${minutes(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatSize(estimatedBytes(track.durationS, 128))}, over this server’s ${formatSize(limit)} upload limit. Boosted servers allow bigger files.`,
+      `This remix would not fit in Discord: “${track.title}” is ${clock(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatSize(estimatedBytes(track.durationS, 128))}, over this server’s ${formatSize(limit)} upload limit. Boosted servers allow bigger files.`,
     );
   }
 

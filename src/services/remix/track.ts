@@ -14,7 +14,8 @@ export interface RemixTrack {
   partSize: number | undefined;
 }
 
-function clock(seconds: number): string {
+/** 4:05 */
+export function clock(seconds: number): string {
   const s = Math.round(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
