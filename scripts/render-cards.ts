@@ -1,14 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
 import { runCommandLine } from '../src/run-command.ts';
-import { createServices } from '../src/services/index.ts';
-import { generateHistory, generateLibrary, sampleUsers } from '../test/fakes/library.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli.ts';
+import { startDemoServers } from './demo-servers.ts';
 
 /**
  * `npx tsx scripts/render-cards.ts [dir]`: renders the README's example cards (docs/images by default)
@@ -16,31 +9,7 @@ import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli
  */
 const out = process.argv[2] ?? 'docs/images';
 
-// The same library and history as scripts/demo.ts.
-const library = generateLibrary({ artists: 40, albumsPerArtist: [2, 6], tracksPerAlbum: [4, 12], seed: 1 });
-const users = sampleUsers();
-const history = generateHistory(library, users, {
-  playsPerUser: users.map((u) => (u.friendlyName === 'Alex' ? 3000 : 800)),
-});
-const plex = await startPlexFake(library);
-const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history });
-const config = loadConfig(
-  {
-    PLEX_URL: plex.url,
-    PLEX_TOKEN: plex.token,
-    TAUTULLI_URL: tautulli.url,
-    TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'autoalex-cards-')),
-    LOG_LEVEL: 'warn',
-  },
-  'cli',
-);
-const logger = createLogger({
-  level: 'warn',
-  secrets: config.secrets,
-  destination: pino.destination({ dest: 2, sync: true }),
-});
-const deps = { config, services: createServices(config, logger), logger };
+const { deps, close } = await startDemoServers('cards');
 
 // Two artists of the sample library with six albums each and plays by both users: a Japanese name for the
 // completion card (bundled CJK font), a close battle for the compare card.
@@ -58,5 +27,4 @@ for (const [line, file] of [
   writeFileSync(join(out, file), card.data);
   console.log(`${line} → ${join(out, file)} (${card.data.length} bytes)`);
 }
-deps.services.close();
-await Promise.all([tautulli.close(), plex.close()]);
+await close();

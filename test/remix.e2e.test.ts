@@ -124,7 +124,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('defers, shows progress with a Cancel button, and answers with the MP3: vocals −60 dB, the rest unchanged', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '60';
+    process.env.FAKE_DEMUCS_STEP_MS = '100';
     const calls = demucsCalls();
     const interaction = await remixCommand('reduce', { track: tracks[0]!.ratingKey, stem: 'vocals' });
     expect((await h.discord.waitForCallback(interaction.id)).json.type).toBe(5);
@@ -274,7 +274,8 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('shows the queue position to a second track waiting behind a separation', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '40';
+    // Progress edits come at most every 2.5 s: the first separation must outlast that.
+    process.env.FAKE_DEMUCS_STEP_MS = '120';
     const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
     const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
     await h.discord.waitForRequest(
@@ -321,15 +322,7 @@ describe('a remix that outlives the 15-minute interaction token', () => {
     });
     try {
       await short.services.library.refresh();
-      const interaction = await short.discord.slashCommand({
-        name: 'alex',
-        subcommand: 'reduce',
-        options: [
-          { name: 'track', value: tracks[7]!.ratingKey, type: 3 },
-          { name: 'stem', value: 'vocals', type: 3 },
-        ],
-        user: ALEX,
-      });
+      const interaction = await reduceVocalsIn(short, tracks[7]!);
       const posted = await short.discord.waitForRequest(
         (r) =>
           r.method === 'POST' &&
@@ -356,15 +349,7 @@ describe('without Demucs installed', () => {
     });
     try {
       await other.services.library.refresh();
-      const interaction = await other.discord.slashCommand({
-        name: 'alex',
-        subcommand: 'reduce',
-        options: [
-          { name: 'track', value: tracks[7]!.ratingKey, type: 3 },
-          { name: 'stem', value: 'vocals', type: 3 },
-        ],
-        user: ALEX,
-      });
+      const interaction = await reduceVocalsIn(other, tracks[7]!);
       const final = await other.discord.waitForRequest(
         (r) =>
           r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`) && isFinal(r),
@@ -378,6 +363,19 @@ describe('without Demucs installed', () => {
     }
   });
 });
+
+/** `/alex reduce` of a track's vocals, sent to another harness than the shared one. */
+function reduceVocalsIn(harness: Harness, track: LibTrack) {
+  return harness.discord.slashCommand({
+    name: 'alex',
+    subcommand: 'reduce',
+    options: [
+      { name: 'track', value: track.ratingKey, type: 3 },
+      { name: 'stem', value: 'vocals', type: 3 },
+    ],
+    user: ALEX,
+  });
+}
 
 async function followUp(token: string): Promise<{ content: string }> {
   return (
