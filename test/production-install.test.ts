@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,6 +85,9 @@ describe('the production install', () => {
       const app = join(dir, 'app');
       copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
       copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
+      // As in the image: the card fonts sit beside dist/ (src/views/cards/fonts.ts walks up to them).
+      if (existsSync(join(ROOT, 'assets')))
+        cpSync(join(ROOT, 'assets'), join(app, 'assets'), { recursive: true });
       const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as {
         packages: Record<string, { version?: string; dev?: boolean }>;
       };
