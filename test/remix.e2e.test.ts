@@ -136,6 +136,7 @@ describe('/alex reduce and /alex boost', () => {
       true,
     );
     expect(progress.some((r) => components(r.json).some((c) => c.label === 'Cancel'))).toBe(true);
+    expect(progress.at(-1)?.json.content).toMatch(/⬆️ Uploading the MP3 \(\d+ KiB\)…$/);
     expect(final.json.content).toContain('**vocals −60 dB** · MP3 320 kbps');
     expect(final.json.content).toContain(`Remixed for <@${ALEX.id}>.`);
     expect(final.files[0]!.name).toMatch(/\(vocals -60 dB\)\.mp3$/);

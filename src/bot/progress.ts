@@ -40,11 +40,13 @@ export function createProgress(
     );
     timer.unref();
   };
-  // Called before the final reply, and waits for an edit already on its way, so a late progress edit
-  // can never overwrite the result.
+  // Called before the final reply: shows the latest state if it was still waiting (e.g. "Uploading…" while
+  // the result travels), and waits for that edit, so a late progress edit can never overwrite the result.
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
+    if (pending !== undefined) send(pending);
+    pending = undefined;
     return inFlight;
   };
   return { report, stop };

@@ -33,6 +33,8 @@ export async function runRemix(ratingKey: string, recipe: RemixRecipe, ctx: Comm
       onJob: (id) => ((jobId = id), show()),
       onUpdate: (update) => ((last = update), show()),
     });
+    last = { phase: 'uploading', bytes: output.data.length };
+    show();
     return resultReply(ratingKey, label, recipe, output, ctx.caller.id);
   } catch (error) {
     if (error instanceof RemixCancelledError) return failureReply(label, recipe, '✖️ Remix cancelled.');

@@ -3,6 +3,7 @@ import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'disc
 import { encodeCustomId } from '../components/custom-id.ts';
 import { escapeMarkdown, progressBar, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
+import { formatSize } from '../services/remix/bitrate.ts';
 import type { RemixOutput, RemixUpdate } from '../services/remix/index.ts';
 import { describeRecipe, REMIX_DEFAULT_DB, STEMS } from '../services/remix/stems.ts';
 import type { RemixRecipe, Stem } from '../services/remix/stems.ts';
@@ -104,6 +105,8 @@ function phaseText(update: RemixUpdate | undefined): string {
     }
     case 'mixing':
       return `🎚️ Mixing and encoding (MP3 ${update.bitrateKbps} kbps)…`;
+    case 'uploading':
+      return `⬆️ Uploading the MP3 (${formatSize(update.bytes)})…`;
   }
 }
 
@@ -113,7 +116,7 @@ export function progressReply(
   update: RemixUpdate | undefined,
   jobId: string | undefined,
 ): Reply {
-  const cancellable = jobId !== undefined && update?.phase !== 'mixing';
+  const cancellable = jobId !== undefined && update?.phase !== 'mixing' && update?.phase !== 'uploading';
   return {
     content: `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${phaseText(update)}`,
     components: cancellable

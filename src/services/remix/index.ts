@@ -16,7 +16,8 @@ import { clock, remixTrack } from './track.ts';
 import type { RemixTrack } from './track.ts';
 
 export type { RemixTrack } from './track.ts';
-export type RemixUpdate = JobUpdate | { phase: 'mixing'; bitrateKbps: number };
+export type RemixUpdate =
+  JobUpdate | { phase: 'mixing'; bitrateKbps: number } | { phase: 'uploading'; bytes: number };
 
 export interface RemixRequest {
   track: RemixTrack;
