@@ -5,7 +5,6 @@
  */
 import { completion } from '../src/commands/completion.ts';
 import type { CommandContext } from '../src/commands/types.ts';
-import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createCoverService } from '../src/services/covers.ts';
 import { createServices } from '../src/services/index.ts';
@@ -21,9 +20,8 @@ import {
   completionThumbs,
   COVER_SIZE,
 } from '../src/views/cards/inputs.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
-import { forkFakeServers } from './fork-fakes.ts';
+import { configFor, forkFakeServers } from './fork-fakes.ts';
 import { percentile, printTable } from './stats.ts';
 import type { Row } from './stats.ts';
 
@@ -64,16 +62,7 @@ export async function benchCards() {
     history: { playsPerUser: [400, 250], seed: 5 },
   };
   const servers = await forkFakeServers(spec);
-  const config = loadConfig(
-    {
-      PLEX_URL: servers.plexUrl,
-      PLEX_TOKEN: servers.plexToken,
-      TAUTULLI_URL: servers.tautulliUrl,
-      TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-      UPSTREAM_TIMEOUT: '60',
-    },
-    'cli',
-  );
+  const config = configFor(servers);
   const services = createServices(config, logger);
   await services.library.refresh();
   const [section] = await services.plex.musicSections();

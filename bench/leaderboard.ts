@@ -4,14 +4,12 @@
  */
 import { leaderboard } from '../src/commands/leaderboard.ts';
 import type { CommandContext } from '../src/commands/types.ts';
-import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import { generateHistory, generateLibrary } from '../test/fakes/library.ts';
 import type { HistoryUser } from '../test/fakes/library.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
-import { forkFakeServers } from './fork-fakes.ts';
+import { busiestAndMedian, configFor, forkFakeServers } from './fork-fakes.ts';
 import { percentile, printTable } from './stats.ts';
 import type { Row } from './stats.ts';
 
@@ -40,29 +38,18 @@ export async function benchLeaderboard() {
   // The same deterministic data as the fake servers hold, to pick artists and count their rows.
   const lib = generateLibrary(spec.library);
   const history = generateHistory(lib, users, spec.history);
-  const rows = new Map<string, number>();
   const listeners = new Map<string, Set<number>>();
   for (const row of history) {
     const key = String(row.grandparent_rating_key);
-    rows.set(key, (rows.get(key) ?? 0) + 1);
     listeners.set(key, (listeners.get(key) ?? new Set()).add(row.user_id));
   }
-  const byRows = [...lib.artists].sort((a, b) => (rows.get(b.ratingKey) ?? 0) - (rows.get(a.ratingKey) ?? 0));
+  const { busiest, median, rows } = busiestAndMedian(lib, history);
   const cases = [
-    { label: 'busiest artist', artist: byRows[0]! },
-    { label: 'typical artist (median plays)', artist: byRows[Math.floor(byRows.length / 2)]! },
+    { label: 'busiest artist', artist: busiest },
+    { label: 'typical artist (median plays)', artist: median },
   ];
   const servers = await forkFakeServers(spec);
-  const config = loadConfig(
-    {
-      PLEX_URL: servers.plexUrl,
-      PLEX_TOKEN: servers.plexToken,
-      TAUTULLI_URL: servers.tautulliUrl,
-      TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-      UPSTREAM_TIMEOUT: '60',
-    },
-    'cli',
-  );
+  const config = configFor(servers);
   const out = [];
   const table: Row[] = [];
   for (const { label, artist } of cases) {

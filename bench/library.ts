@@ -6,7 +6,6 @@
 import { libraryChoices } from '../src/commands/autocomplete.ts';
 import type { CommandContext } from '../src/commands/types.ts';
 import { completion } from '../src/commands/completion.ts';
-import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createLibraryIndex } from '../src/services/library-index.ts';
 import type { EntryKind } from '../src/services/library-index.ts';
@@ -15,9 +14,9 @@ import { createPlexService } from '../src/services/plex.ts';
 import { createRng, generateHistory, generateLibrary } from '../test/fakes/library.ts';
 import type { Library } from '../test/fakes/library.ts';
 import { startPlexFake } from '../test/fakes/plex.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
-import { forkFakeServers } from './fork-fakes.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
+import { busiestAndMedian, configFor, forkFakeServers } from './fork-fakes.ts';
 import { heapUsedMiB, percentile, printTable } from './stats.ts';
 import type { Row } from './stats.ts';
 
@@ -105,25 +104,13 @@ export async function benchCompletion() {
   // The same deterministic data as the fake servers hold, to pick artists and count rows.
   const lib = generateLibrary(spec.library);
   const history = generateHistory(lib, spec.users, spec.history);
-  const rows = new Map<string, number>();
-  for (const row of history)
-    rows.set(String(row.grandparent_rating_key), (rows.get(String(row.grandparent_rating_key)) ?? 0) + 1);
-  const byRows = [...lib.artists].sort((a, b) => (rows.get(b.ratingKey) ?? 0) - (rows.get(a.ratingKey) ?? 0));
+  const { busiest, median, rows } = busiestAndMedian(lib, history);
   const cases = [
-    { label: 'favourite artist', artist: byRows[0]! },
-    { label: 'typical artist (median plays)', artist: byRows[Math.floor(byRows.length / 2)]! },
+    { label: 'favourite artist', artist: busiest },
+    { label: 'typical artist (median plays)', artist: median },
   ];
   const servers = await forkFakeServers(spec);
-  const config = loadConfig(
-    {
-      PLEX_URL: servers.plexUrl,
-      PLEX_TOKEN: servers.plexToken,
-      TAUTULLI_URL: servers.tautulliUrl,
-      TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-      UPSTREAM_TIMEOUT: '60',
-    },
-    'cli',
-  );
+  const config = configFor(servers);
   const out = [];
   const rowsOut: Row[] = [];
   for (const { label, artist } of cases) {
