@@ -1,5 +1,5 @@
 import { battleReply, twoUsers } from '../commands/compare.ts';
-import { resolveArtist } from '../commands/resolve.ts';
+import { artistByKey } from '../commands/resolve.ts';
 import { UserFacingError } from '../errors.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
@@ -12,8 +12,6 @@ export const compareComponents: ComponentHandler = {
       throw new UserFacingError(EXPIRED_TEXT);
     }
     const users = await twoUsers(args[0] as string, args[1], ctx);
-    const match = await resolveArtist(values[0] ?? '', ctx);
-    if ('choices' in match) throw new UserFacingError('That artist is no longer in the library.');
-    return { update: await battleReply({ key: match.artist.key, title: match.artist.label }, users, ctx) };
+    return { update: await battleReply(await artistByKey(values[0] ?? '', ctx), users, ctx) };
   },
 };

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIButtonComponent } from 'discord.js';
 import type { CommandContext } from '../commands/types.ts';
-import { EVERYONE, resolveArtist, resolveListener } from '../commands/resolve.ts';
+import { artistByKey, EVERYONE, resolveArtist, resolveListener } from '../commands/resolve.ts';
 import type { Listener } from '../commands/resolve.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
@@ -79,12 +79,6 @@ export async function completionFor(
   if ('choices' in match)
     return pickerReply(artistText, match.choices, encodeCustomId(NAMESPACE, 'pick', listenerId(listener)));
   return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, ctx);
-}
-
-async function artistByKey(key: string, ctx: CommandContext): Promise<{ key: string; title: string }> {
-  const match = await resolveArtist(key, ctx);
-  if ('choices' in match) throw new UserFacingError('That artist is no longer in the library.');
-  return { key: match.artist.key, title: match.artist.label };
 }
 
 export const completionComponents: ComponentHandler = {

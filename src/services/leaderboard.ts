@@ -1,4 +1,4 @@
-import { ALL_LISTENERS, artistStats } from './listening-stats.ts';
+import { ALL_LISTENERS, artistStats, EACH_LISTENER } from './listening-stats.ts';
 import type { ListenerStats } from './listening-stats.ts';
 import type { PlexService } from './plex.ts';
 import type { TautulliService } from './tautulli.ts';
@@ -38,18 +38,16 @@ function compareEntries(a: Omit<LeaderboardEntry, 'rank' | 'crown'>, b: typeof a
 /**
  * Every user's completion of one artist. Tautulli is asked once for the artist's whole history — one
  * get_history walk without a user filter, 5,000 rows a page — so the request count depends on the number
- * of plays, never on the number of users or tracks. The walk is cached briefly by the Tautulli service,
- * so artistStats below reuses it instead of walking again.
+ * of plays, never on the number of users or tracks.
  */
 export async function artistLeaderboard(
   services: { plex: PlexService; tautulli: TautulliService; users: UserDirectory },
   artist: { key: string; title: string },
 ): Promise<Leaderboard> {
-  const [counts, users] = await Promise.all([
-    services.tautulli.artistPlays(artist.key, 'all'),
+  const [stats, users] = await Promise.all([
+    artistStats(services, artist, [ALL_LISTENERS, EACH_LISTENER]),
     services.users.list(),
   ]);
-  const stats = await artistStats(services, artist, [ALL_LISTENERS, ...counts.keys()]);
   const names = new Map(users.map((u) => [u.userId, u.name]));
   const unranked = [...stats.listeners]
     .filter(([id, s]) => id !== ALL_LISTENERS && s.played > 0)

@@ -41,6 +41,8 @@ export interface ArtistStats {
 }
 
 export const ALL_LISTENERS = 'all';
+/** Stands for every user with plays of the artist, each on their own (the leaderboard), from one walk. */
+export const EACH_LISTENER = 'each';
 
 function mergeAll(counts: PlayCounts): Map<string, number> {
   const merged = new Map<string, number>();
@@ -76,14 +78,14 @@ function statsFor(
   };
 }
 
-/** Completion of one artist for each listener id (Tautulli user ids, or ALL_LISTENERS). */
+/** Completion of one artist for each listener id (Tautulli user ids, ALL_LISTENERS or EACH_LISTENER). */
 export async function artistStats(
   services: { plex: PlexService; tautulli: TautulliService },
   artist: { key: string; title: string },
   listenerIds: readonly string[],
 ): Promise<ArtistStats> {
-  const userIds = listenerIds.filter((id) => id !== ALL_LISTENERS);
-  const wantsAll = listenerIds.includes(ALL_LISTENERS);
+  const userIds = listenerIds.filter((id) => id !== ALL_LISTENERS && id !== EACH_LISTENER);
+  const wantsAll = listenerIds.includes(ALL_LISTENERS) || listenerIds.includes(EACH_LISTENER);
   const [leaves, children, counts] = await Promise.all([
     services.plex.allLeaves(artist.key),
     services.plex.children(artist.key),
@@ -109,7 +111,8 @@ export async function artistStats(
     }))
     .sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || a.title.localeCompare(b.title));
   const listeners = new Map<string, ListenerStats>();
-  for (const id of listenerIds) {
+  const ids = listenerIds.flatMap((id) => (id === EACH_LISTENER ? [...counts.keys()] : [id]));
+  for (const id of ids) {
     const plays = id === ALL_LISTENERS ? mergeAll(counts) : (counts.get(id) ?? new Map<string, number>());
     listeners.set(id, statsFor(plays, tracks, albums));
   }
