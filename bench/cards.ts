@@ -4,9 +4,9 @@
  * p95; the battle card likewise; and the whole `/alex completion` with card once everything is warm.
  */
 import { completion } from '../src/commands/completion.ts';
-import type { CommandContext } from '../src/commands/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createCoverService } from '../src/services/covers.ts';
+import { cliContext } from '../src/run-command.ts';
 import { createServices } from '../src/services/index.ts';
 import { artistStats } from '../src/services/listening-stats.ts';
 import { PLEX_TYPE } from '../src/services/plex.ts';
@@ -108,16 +108,7 @@ export async function benchCards() {
   );
   const battle = await repeat(() => renderBattleCard(battleInput));
 
-  const ctx: CommandContext = {
-    services,
-    config,
-    logger,
-    caller: { id: 'bench', name: 'bench', isAdmin: true },
-    transport: 'cli',
-    invokedAs: 'cli',
-    attachmentSizeLimit: 10 * 2 ** 20,
-    progress: () => undefined,
-  };
+  const ctx = cliContext({ services, config, logger });
   const run = () => completion.run({ artist: artist.ratingKey, user: 'Alex' }, ctx);
   const reply = await run(); // warms the plays cache and the service's cover cache
   if (reply.files?.[0]?.name !== 'completion.png') throw new Error(`no card: ${reply.content}`);

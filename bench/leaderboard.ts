@@ -3,8 +3,8 @@
  * time and requests, against the per-user way (one get_history walk per user).
  */
 import { leaderboard } from '../src/commands/leaderboard.ts';
-import type { CommandContext } from '../src/commands/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
+import { cliContext } from '../src/run-command.ts';
 import { createServices } from '../src/services/index.ts';
 import { generateHistory, generateLibrary } from '../test/fakes/library.ts';
 import type { HistoryUser } from '../test/fakes/library.ts';
@@ -60,16 +60,7 @@ export async function benchLeaderboard() {
       // Fresh services each run: no cached plays or users, so every run asks Plex and Tautulli for real.
       const services = createServices(config, logger);
       await services.library.refresh();
-      const ctx: CommandContext = {
-        services,
-        config,
-        logger,
-        caller: { id: 'bench', name: 'bench', isAdmin: true },
-        transport: 'cli',
-        invokedAs: 'cli',
-        attachmentSizeLimit: 10 * 2 ** 20,
-        progress: () => undefined,
-      };
+      const ctx = cliContext({ services, config, logger });
       const before = await servers.counts();
       const started = performance.now();
       const reply = await leaderboard.run({ artist: artist.ratingKey }, ctx);

@@ -4,11 +4,12 @@
  * counts, against the naive one-request-per-track way).
  */
 import { libraryChoices } from '../src/commands/autocomplete.ts';
-import type { CommandContext } from '../src/commands/types.ts';
 import { completion } from '../src/commands/completion.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createLibraryIndex } from '../src/services/library-index.ts';
 import type { EntryKind } from '../src/services/library-index.ts';
+import type { CommandContext } from '../src/commands/types.ts';
+import { cliContext } from '../src/run-command.ts';
 import { createServices } from '../src/services/index.ts';
 import { createPlexService } from '../src/services/plex.ts';
 import { createRng, generateHistory, generateLibrary } from '../test/fakes/library.ts';
@@ -121,16 +122,7 @@ export async function benchCompletion() {
       // Fresh services each time: no cached plays, so every run walks Plex and Tautulli for real.
       const services = createServices(config, logger);
       await services.library.refresh();
-      const ctx: CommandContext = {
-        services,
-        config,
-        logger,
-        caller: { id: 'bench', name: 'bench', isAdmin: true },
-        transport: 'cli',
-        invokedAs: 'cli',
-        attachmentSizeLimit: 10 * 2 ** 20,
-        progress: () => undefined,
-      };
+      const ctx = cliContext({ services, config, logger });
       const before = await servers.counts();
       const started = performance.now();
       const reply = await completion.run({ artist: artist.ratingKey, user: String(user.userId) }, ctx);

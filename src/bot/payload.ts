@@ -29,6 +29,13 @@ export function toEditOptions(reply: Reply): BaseMessageOptions & { attachments:
   return { ...options, content: options.content ?? '', attachments: [] };
 }
 
+/** A progress update as edit options: a text changes only the text; a Reply replaces the whole message. */
+export function toProgressEdit(update: string | Reply) {
+  return typeof update === 'string'
+    ? { content: update, allowedMentions: NO_MENTIONS }
+    : toEditOptions(update);
+}
+
 export function ephemeralFlags(reply: Reply): MessageFlags.Ephemeral | undefined {
   return reply.ephemeral ? MessageFlags.Ephemeral : undefined;
 }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../commands/types.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
 import { describeFailure, UserFacingError } from '../errors.ts';
 import { ADMIN_ONLY_TEXT } from './report-error.ts';
-import { NO_MENTIONS, toEditOptions, toMessageOptions } from './payload.ts';
+import { NO_MENTIONS, toEditOptions, toMessageOptions, toProgressEdit } from './payload.ts';
 import { createProgress } from './progress.ts';
 import type { ProgressUpdate } from './progress.ts';
 import type { Reply } from '../reply.ts';
@@ -62,13 +62,14 @@ function uploadLimit(tier: number | undefined): number {
 /** Progress as one reply that is edited, and finally turned into the answer. */
 function progressReply(message: Message) {
   let sent: Promise<Message> | undefined;
-  const asOptions = (update: ProgressUpdate) =>
-    typeof update === 'string' ? { content: update, allowedMentions: NO_MENTIONS } : toMessageOptions(update);
   return {
     async edit(update: ProgressUpdate): Promise<unknown> {
-      if (!sent) return (sent = message.reply(asOptions(update)));
-      const options = typeof update === 'string' ? asOptions(update) : toEditOptions(update);
-      return (await sent).edit(options);
+      if (sent) return (await sent).edit(toProgressEdit(update));
+      const first =
+        typeof update === 'string'
+          ? { content: update, allowedMentions: NO_MENTIONS }
+          : toMessageOptions(update);
+      return (sent = message.reply(first));
     },
     async finish(reply: Reply): Promise<unknown> {
       const shown = await sent?.catch(() => undefined);

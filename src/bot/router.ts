@@ -17,7 +17,7 @@ import { UserFacingError } from '../errors.ts';
 import { LIMITS, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
 import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
-import { ephemeralFlags, NO_MENTIONS, toEditOptions, toMessageOptions } from './payload.ts';
+import { ephemeralFlags, toEditOptions, toMessageOptions, toProgressEdit } from './payload.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import { createProgress } from './progress.ts';
 import type { ProgressUpdate } from './progress.ts';
@@ -77,10 +77,7 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
 
 /** Progress edits of a deferred reply (or of the message whose component was pressed). */
 function progressEdit(interaction: ChatInputCommandInteraction | MessageComponentInteraction) {
-  return (update: ProgressUpdate) =>
-    interaction.editReply(
-      typeof update === 'string' ? { content: update, allowedMentions: NO_MENTIONS } : toEditOptions(update),
-    );
+  return (update: ProgressUpdate) => interaction.editReply(toProgressEdit(update));
 }
 
 /**
