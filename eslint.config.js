@@ -22,15 +22,16 @@ export default tseslint.config(
     files: [
       'src/config.ts',
       'src/index.ts',
-      'src/cli.ts',
+      'src/cli/index.ts',
       'src/healthcheck.ts',
       'scripts/**',
       'test/**',
+      'fakes/**',
       'bench/**',
       'vitest.config.ts',
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
   // Plain-JS test executables (the fake demucs) start with node alone, so no tsconfig project covers them.
-  { files: ['eslint.config.js', 'test/bin/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'fakes/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -5,12 +5,12 @@
  */
 import { completion } from '../src/commands/completion.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { createCoverService } from '../src/services/covers.ts';
-import { cliContext } from '../src/run-command.ts';
+import { createCoverService } from '../src/services/plex/covers.ts';
+import { cliContext } from '../src/cli/run-command.ts';
 import { createServices } from '../src/services/index.ts';
-import { artistStats } from '../src/services/listening-stats.ts';
-import { PLEX_TYPE } from '../src/services/plex.ts';
-import { CARD_COVER_BUDGET_MS } from '../src/views/cards/attach.ts';
+import { artistStats } from '../src/services/listening/stats.ts';
+import { PLEX_TYPE } from '../src/services/plex/client.ts';
+import { CARD_COVER_BUDGET_MS } from '../src/components/cards.ts';
 import { renderBattleCard } from '../src/views/cards/battle-card.ts';
 import { renderCompletionCard } from '../src/views/cards/completion-card.ts';
 import {

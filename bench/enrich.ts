@@ -4,13 +4,13 @@
  */
 import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { enrichLibrary } from '../src/services/enrich-batch.ts';
+import { enrichLibrary } from '../src/services/credits/batch.ts';
 import { createServices } from '../src/services/index.ts';
-import { generateLibrary } from '../test/fakes/library.ts';
-import { MB_RELEASES } from '../test/fakes/metadata-data.ts';
-import { startMusicBrainzFake } from '../test/fakes/musicbrainz.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import { MB_RELEASES } from '../fakes/metadata-data.ts';
+import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,11 +2,11 @@
  * Runs the Plex and Tautulli fakes in a child process (started with `fork`), so a benchmark measures the
  * bot's own work while the fakes — separate servers in production — use the other core.
  */
-import { generateHistory, generateLibrary } from '../test/fakes/library.ts';
-import type { GenerateHistoryOptions, GenerateLibraryOptions, HistoryUser } from '../test/fakes/library.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
-import { tautulliUsers } from '../test/fakes/tautulli-history.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli.ts';
+import { generateHistory, generateLibrary } from '../fakes/library.ts';
+import type { GenerateHistoryOptions, GenerateLibraryOptions, HistoryUser } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import { tautulliUsers } from '../fakes/tautulli-history.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 
 export interface FakeServersSpec {
   library: GenerateLibraryOptions;

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { loadConfig } from '../src/config.ts';
 import type { Config } from '../src/config.ts';
-import type { LibArtist, Library } from '../test/fakes/library.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
+import type { LibArtist, Library } from '../fakes/library.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
 
 /** Starts bench/fake-servers.ts in a child process and talks to it over IPC. */

@@ -4,10 +4,10 @@
  */
 import { leaderboard } from '../src/commands/leaderboard.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { cliContext } from '../src/run-command.ts';
+import { cliContext } from '../src/cli/run-command.ts';
 import { createServices } from '../src/services/index.ts';
-import { generateHistory, generateLibrary } from '../test/fakes/library.ts';
-import type { HistoryUser } from '../test/fakes/library.ts';
+import { generateHistory, generateLibrary } from '../fakes/library.ts';
+import type { HistoryUser } from '../fakes/library.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
 import { busiestAndMedian, configFor, forkFakeServers } from './fork-fakes.ts';
 import { percentile, printTable } from './stats.ts';

@@ -3,20 +3,20 @@
  * `/alex completion` for a 1,000-track artist and a user with 200,000 history rows (wall time and request
  * counts, against the naive one-request-per-track way).
  */
-import { libraryChoices } from '../src/commands/autocomplete.ts';
+import { libraryChoices } from '../src/lookup/choices.ts';
 import { completion } from '../src/commands/completion.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { createLibraryIndex } from '../src/services/library-index.ts';
-import type { EntryKind } from '../src/services/library-index.ts';
+import { createLibraryIndex } from '../src/services/library/library-index.ts';
+import type { EntryKind } from '../src/services/library/library-index.ts';
 import type { CommandContext } from '../src/commands/types.ts';
-import { cliContext } from '../src/run-command.ts';
+import { cliContext } from '../src/cli/run-command.ts';
 import { createServices } from '../src/services/index.ts';
-import { createPlexService } from '../src/services/plex.ts';
-import { createRng, generateHistory, generateLibrary } from '../test/fakes/library.ts';
-import type { Library } from '../test/fakes/library.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
+import { createPlexService } from '../src/services/plex/client.ts';
+import { createRng, generateHistory, generateLibrary } from '../fakes/library.ts';
+import type { Library } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
 import type { FakeServersSpec } from './fake-servers.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import { busiestAndMedian, configFor, forkFakeServers } from './fork-fakes.ts';
 import { heapUsedMiB, percentile, printTable } from './stats.ts';
 import type { Row } from './stats.ts';

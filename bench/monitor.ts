@@ -6,7 +6,7 @@ import { sendToChannel } from '../src/bot/channel.ts';
 import { startJobs } from '../src/jobs/index.ts';
 import { plexMonitor } from '../src/jobs/plex-monitor.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { generateLibrary } from '../test/fakes/library.ts';
+import { generateLibrary } from '../fakes/library.ts';
 import { startHarness } from '../test/helpers/harness.ts';
 import { percentile, printTable } from './stats.ts';
 

@@ -6,7 +6,7 @@
 import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
-import { FAKE_TAUTULLI_API_KEY } from '../test/fakes/tautulli.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import { forkFakeServers } from './fork-fakes.ts';
 import { printTable } from './stats.ts';
 

@@ -13,16 +13,16 @@ import { createLogger } from '../src/logger.ts';
 import { createFfmpeg, mixArgs, resolveFfmpeg } from '../src/services/remix/ffmpeg.ts';
 import { STEMS } from '../src/services/remix/stems.ts';
 import type { Stem } from '../src/services/remix/stems.ts';
-import { startFakeDiscord } from '../test/fakes/discord/index.ts';
-import { generateLibrary } from '../test/fakes/library.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli.ts';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 import { STEM_TONES } from '../test/helpers/audio.ts';
 import { printTable } from './stats.ts';
 
 const SECONDS = 240;
 const RUNS = Number(process.env.BENCH_REMIX_RUNS ?? 3);
-const FAKE_DEMUCS = fileURLToPath(new URL('../test/bin/fake-demucs.mjs', import.meta.url));
+const FAKE_DEMUCS = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
 
 /** Music-like stems: each a tone over pink noise, so the encoder has real work (a pure sine is too easy). */
 function makeStems(ffmpeg: string, dir: string): Record<Stem, string> {

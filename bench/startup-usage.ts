@@ -2,11 +2,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { startFakeDiscord } from '../test/fakes/discord/index.ts';
-import type { FakeDiscord } from '../test/fakes/discord/index.ts';
-import { sampleActivity } from '../test/fakes/tautulli-sessions.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli.ts';
-import type { TautulliFake } from '../test/fakes/tautulli.ts';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
+import type { FakeDiscord } from '../fakes/discord/index.ts';
+import { sampleActivity } from '../fakes/tautulli-sessions.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
 import { startHarness } from '../test/helpers/harness.ts';
 import { percentile, printTable } from './stats.ts';
 

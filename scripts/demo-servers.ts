@@ -8,10 +8,10 @@ import { createLogger } from '../src/logger.ts';
 import type { Logger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
-import { generateHistory, generateLibrary, sampleUsers } from '../test/fakes/library.ts';
-import { startPlexFake } from '../test/fakes/plex.ts';
-import { sampleActivity } from '../test/fakes/tautulli-sessions.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../test/fakes/tautulli.ts';
+import { generateHistory, generateLibrary, sampleUsers } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import { sampleActivity } from '../fakes/tautulli-sessions.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 
 /**
  * The sample servers of `npm run demo` (and the README's cards): Plex with a generated music library that

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { replyToText } from '../src/reply-text.ts';
-import { runCommandLine } from '../src/run-command.ts';
+import { runCommandLine } from '../src/cli/run-command.ts';
 import { startDemoServers } from './demo-servers.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommandLine } from '../src/run-command.ts';
+import { runCommandLine } from '../src/cli/run-command.ts';
 import { startDemoServers } from './demo-servers.ts';
 
 /**

@@ -6,8 +6,8 @@ import { ensureFonts, font, fontDirectory } from '../src/views/cards/fonts.ts';
 import { cardText, ellipsize } from '../src/views/cards/text.ts';
 import { THEME } from '../src/views/cards/theme.ts';
 import type { CardAlbum, CompletionCardInput } from '../src/views/cards/types.ts';
-import { createRng } from './fakes/library.ts';
-import { solidPng } from './fakes/png.ts';
+import { createRng } from '../fakes/library.ts';
+import { solidPng } from '../fakes/png.ts';
 import { decodePng, distance, filledLength, hex, luminance } from './helpers/png-pixels.ts';
 import type { DecodedPng } from './helpers/png-pixels.ts';
 

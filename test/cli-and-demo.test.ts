@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleActivity } from './fakes/tautulli-sessions.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from './fakes/tautulli.ts';
-import type { TautulliFake } from './fakes/tautulli.ts';
+import { sampleActivity } from '../fakes/tautulli-sessions.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
 
 const exec = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -32,7 +32,7 @@ afterAll(() => tautulli.close());
 
 describe('autoalex CLI', () => {
   it('prints the usage reply as readable text', async () => {
-    const { code, stdout } = await run('src/cli.ts', ['usage'], configured());
+    const { code, stdout } = await run('src/cli/index.ts', ['usage'], configured());
     expect(code).toBe(0);
     expect(stdout).toContain('Now playing on Plex · 3 streams');
     expect(stdout).toContain('┌ ▶️ Skrillex – Try It Out – Try It Out (Neon mix)');
@@ -41,7 +41,7 @@ describe('autoalex CLI', () => {
   });
 
   it('prints the Reply as JSON with --json', async () => {
-    const { code, stdout } = await run('src/cli.ts', ['usage', '--json'], configured());
+    const { code, stdout } = await run('src/cli/index.ts', ['usage', '--json'], configured());
     expect(code).toBe(0);
     const reply = JSON.parse(stdout) as {
       embeds: Array<{ title: string }>;
@@ -55,7 +55,7 @@ describe('autoalex CLI', () => {
   });
 
   it('lists configuration problems and exits non-zero without a stack trace', async () => {
-    const { code, stderr } = await run('src/cli.ts', ['usage'], { TAUTULLI_URL: 'not a url' });
+    const { code, stderr } = await run('src/cli/index.ts', ['usage'], { TAUTULLI_URL: 'not a url' });
     expect(code).toBe(2);
     expect(stderr).toContain('TAUTULLI_URL must be an http:// or https:// URL');
     expect(stderr).toContain('TAUTULLI_API_KEY is required but not set');
@@ -63,7 +63,7 @@ describe('autoalex CLI', () => {
   });
 
   it('explains an unreachable Tautulli and exits 1', async () => {
-    const { code, stdout } = await run('src/cli.ts', ['usage'], {
+    const { code, stdout } = await run('src/cli/index.ts', ['usage'], {
       TAUTULLI_URL: 'http://127.0.0.1:9',
       TAUTULLI_API_KEY: 'k',
     });

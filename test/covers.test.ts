@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../src/logger.ts';
-import { createCoverService } from '../src/services/covers.ts';
-import type { CoverOptions } from '../src/services/covers.ts';
+import { createCoverService } from '../src/services/plex/covers.ts';
+import type { CoverOptions } from '../src/services/plex/covers.ts';
 import { renderCompletionCard } from '../src/views/cards/completion-card.ts';
-import { generateLibrary } from './fakes/library.ts';
-import type { LibAlbum, Library } from './fakes/library.ts';
-import { startPlexFake } from './fakes/plex.ts';
-import type { PlexFake } from './fakes/plex.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import type { LibAlbum, Library } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import type { PlexFake } from '../fakes/plex.ts';
 import { decodePng } from './helpers/png-pixels.ts';
 
 const PHOTO = '/photo/:/transcode';

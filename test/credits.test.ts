@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { aggregate, formatCredits, performancesFromRelations } from '../src/services/credits.ts';
-import type { MbRelation, Performance } from '../src/services/credits.ts';
-import { BLOCK_END, BLOCK_START, withBlock, withoutBlock } from '../src/services/summary-block.ts';
+import { aggregate, formatCredits, performancesFromRelations } from '../src/services/credits/aggregate.ts';
+import type { MbRelation, Performance } from '../src/services/credits/aggregate.ts';
+import { BLOCK_END, BLOCK_START, withBlock, withoutBlock } from '../src/services/credits/summary-block.ts';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`fixtures/musicbrainz/${name}`, import.meta.url), 'utf8')) as {
@@ -78,7 +78,7 @@ describe('the credits block in a summary', () => {
 
 describe('credits from a real Discogs release', () => {
   it('keeps playing roles, splits role lists, and drops engineers, producers, mastering and design', async () => {
-    const { creditsFromRelease, scopeTracks, splitRoles } = await import('../src/services/discogs.ts');
+    const { creditsFromRelease, scopeTracks, splitRoles } = await import('../src/services/credits/discogs.ts');
     const release = JSON.parse(
       readFileSync(new URL('fixtures/discogs/releases_8604223.json', import.meta.url), 'utf8'),
     );

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSlashDefinition } from '../src/commands/definition.ts';
+import { buildSlashDefinition } from '../src/bot/definition.ts';
 import { COMMANDS } from '../src/commands/index.ts';
-import { startFakeDiscord } from './fakes/discord/index.ts';
-import type { FakeDiscord } from './fakes/discord/index.ts';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
+import type { FakeDiscord } from '../fakes/discord/index.ts';
 
 const run = promisify(execFile);
 let discord: FakeDiscord;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../src/logger.ts';
-import { createDiscogsService } from '../src/services/discogs.ts';
-import { FAKE_DISCOGS_TOKEN, startDiscogsFake } from './fakes/discogs.ts';
-import type { DiscogsFake } from './fakes/discogs.ts';
+import { createDiscogsService } from '../src/services/credits/discogs.ts';
+import { FAKE_DISCOGS_TOKEN, startDiscogsFake } from '../fakes/discogs.ts';
+import type { DiscogsFake } from '../fakes/discogs.ts';
 
 let fake: DiscogsFake;
 beforeAll(async () => {

@@ -9,8 +9,8 @@ import {
   plexContainer,
   plexCrashLogs,
   startDockerFake,
-} from './fakes/docker.ts';
-import type { DockerFake, FakeContainer, FakeLogLine } from './fakes/docker.ts';
+} from '../fakes/docker.ts';
+import type { DockerFake, FakeContainer, FakeLogLine } from '../fakes/docker.ts';
 
 /** These tests drive the fake with the real dockerode client, to prove the fake, not the bot. */
 

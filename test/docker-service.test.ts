@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../src/errors.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { createDockerService, dockerConnection } from '../src/services/docker.ts';
-import { plexContainer, startDockerFake } from './fakes/docker.ts';
-import type { DockerFake } from './fakes/docker.ts';
+import { createDockerService, dockerConnection } from '../src/services/health/docker.ts';
+import { plexContainer, startDockerFake } from '../fakes/docker.ts';
+import type { DockerFake } from '../fakes/docker.ts';
 
 const ESC = String.fromCharCode(27);
 let fake: DockerFake;

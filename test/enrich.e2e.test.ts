@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { enrichLibrary } from '../src/services/enrich-batch.ts';
-import { BLOCK_END, BLOCK_START } from '../src/services/summary-block.ts';
-import { generateLibrary } from './fakes/library.ts';
-import type { LibAlbum, LibArtist, LibTrack, Library } from './fakes/library.ts';
-import { MB_RELEASES } from './fakes/metadata-data.ts';
+import { enrichLibrary } from '../src/services/credits/batch.ts';
+import { BLOCK_END, BLOCK_START } from '../src/services/credits/summary-block.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import type { LibAlbum, LibArtist, LibTrack, Library } from '../fakes/library.ts';
+import { MB_RELEASES } from '../fakes/metadata-data.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

@@ -24,7 +24,7 @@ import {
 
 /** These tests prove the fake demucs and the audio helpers, so the remix tests can rely on them. */
 
-const FAKE = fileURLToPath(new URL('./bin/fake-demucs.mjs', import.meta.url));
+const FAKE = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
 const BAG_OF = (n: number) =>
   `Selected model is a bag of ${n} models. You will see that many progress bars per track.`;
 const ESC = String.fromCharCode(27);

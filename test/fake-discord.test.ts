@@ -25,8 +25,8 @@ import {
 import type { ChatInputCommandInteraction, GatewayIntentsString, Interaction, Message } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { PERMISSIONS, startFakeDiscord } from './fakes/discord/index.ts';
-import type { FakeDiscord, FakeDiscordOptions, RecordedRequest } from './fakes/discord/index.ts';
+import { PERMISSIONS, startFakeDiscord } from '../fakes/discord/index.ts';
+import type { FakeDiscord, FakeDiscordOptions, RecordedRequest } from '../fakes/discord/index.ts';
 
 const ALL_INTENTS = [
   GatewayIntentBits.Guilds,

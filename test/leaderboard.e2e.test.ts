@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from './fakes/discord/index.ts';
-import { generateHistory, generateLibrary, sampleUsers } from './fakes/library.ts';
-import type { HistoryRow, HistoryUser, LibArtist, Library } from './fakes/library.ts';
-import { tautulliUsers } from './fakes/tautulli-history.ts';
-import type { TautulliUserRow } from './fakes/tautulli-history.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
+import { generateHistory, generateLibrary, sampleUsers } from '../fakes/library.ts';
+import type { HistoryRow, HistoryUser, LibArtist, Library } from '../fakes/library.ts';
+import { tautulliUsers } from '../fakes/tautulli-history.ts';
+import type { TautulliUserRow } from '../fakes/tautulli-history.ts';
 import { expectedLeaderboard } from './helpers/expected-leaderboard.ts';
 import type { ExpectedEntry, ExpectedLeaderboard } from './helpers/expected-leaderboard.ts';
 import { startHarness } from './helpers/harness.ts';

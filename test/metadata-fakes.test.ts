@@ -7,8 +7,8 @@ import {
   DISCOGS_RATE_MESSAGE,
   FAKE_DISCOGS_TOKEN,
   startDiscogsFake,
-} from './fakes/discogs.ts';
-import type { DiscogsFake } from './fakes/discogs.ts';
+} from '../fakes/discogs.ts';
+import type { DiscogsFake } from '../fakes/discogs.ts';
 import {
   DISCOGS_API,
   DISCOGS_RELEASES,
@@ -21,10 +21,10 @@ import {
   mbTrackIds,
   readDiscogsFixture,
   readMusicBrainzFixture,
-} from './fakes/metadata-data.ts';
-import type { DiscogsExpectedCredit, Json, MbExpectedCredit } from './fakes/metadata-data.ts';
-import { MB_HELP, MB_RATE_LIMIT_ERROR, parseLuceneQuery, startMusicBrainzFake } from './fakes/musicbrainz.ts';
-import type { MusicBrainzFake } from './fakes/musicbrainz.ts';
+} from '../fakes/metadata-data.ts';
+import type { DiscogsExpectedCredit, Json, MbExpectedCredit } from '../fakes/metadata-data.ts';
+import { MB_HELP, MB_RATE_LIMIT_ERROR, parseLuceneQuery, startMusicBrainzFake } from '../fakes/musicbrainz.ts';
+import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 
 /** The real clients (musicbrainz-api, axios) against the fakes: proves the fakes, not the bot. */
 

@@ -3,12 +3,12 @@ import { sendToChannel } from '../src/bot/channel.ts';
 import { plexMonitor } from '../src/jobs/plex-monitor.ts';
 import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { createMonitor } from '../src/services/monitor.ts';
-import type { ProbeResult } from '../src/services/monitor.ts';
+import { createMonitor } from '../src/services/health/monitor.ts';
+import type { ProbeResult } from '../src/services/health/monitor.ts';
 import { openStore } from '../src/services/store.ts';
 import { recoveryEmbed } from '../src/views/monitor.ts';
-import { generateLibrary } from './fakes/library.ts';
-import type { RecordedRequest } from './fakes/discord/index.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
-import { createMusicBrainzService } from '../src/services/musicbrainz.ts';
-import { MB_RELEASES } from './fakes/metadata-data.ts';
-import { startMusicBrainzFake } from './fakes/musicbrainz.ts';
-import type { MusicBrainzFake } from './fakes/musicbrainz.ts';
+import { createMusicBrainzService } from '../src/services/credits/musicbrainz.ts';
+import { MB_RELEASES } from '../fakes/metadata-data.ts';
+import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
+import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 
 let fake: MusicBrainzFake;
 const base = { TAUTULLI_URL: 'http://127.0.0.1:9', TAUTULLI_API_KEY: 'k' };

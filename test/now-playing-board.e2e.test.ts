@@ -13,9 +13,9 @@ import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
-import type { RecordedRequest } from './fakes/discord/index.ts';
-import { activityOf, sampleActivity, trackSession } from './fakes/tautulli-sessions.ts';
-import type { TautulliFake } from './fakes/tautulli.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
+import { activityOf, sampleActivity, trackSession } from '../fakes/tautulli-sessions.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

@@ -3,10 +3,10 @@ import { sendToChannel } from '../src/bot/channel.ts';
 import { playlistSync } from '../src/jobs/playlist-sync.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import type { Reply } from '../src/reply.ts';
-import { PLAYLIST_ADD_CHUNK } from '../src/services/plex-writes.ts';
-import { generateLibrary } from './fakes/library.ts';
-import type { RecordedRequest } from './fakes/discord/index.ts';
-import type { PlexFake } from './fakes/plex.ts';
+import { PLAYLIST_ADD_CHUNK } from '../src/services/plex/writes.ts';
+import { generateLibrary } from '../fakes/library.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
+import type { PlexFake } from '../fakes/plex.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

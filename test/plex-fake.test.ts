@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateHistory, generateLibrary, libraryIndex, sampleUsers } from './fakes/library.ts';
-import type { HistoryRow, LibAlbum, LibTrack, Library } from './fakes/library.ts';
-import { defaultPartData, startPlexFake } from './fakes/plex.ts';
-import type { PlexFake } from './fakes/plex.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from './fakes/tautulli.ts';
-import type { TautulliFake } from './fakes/tautulli.ts';
-import { readFixture, sampleActivity } from './fakes/tautulli-sessions.ts';
+import { generateHistory, generateLibrary, libraryIndex, sampleUsers } from '../fakes/library.ts';
+import type { HistoryRow, LibAlbum, LibTrack, Library } from '../fakes/library.ts';
+import { defaultPartData, startPlexFake } from '../fakes/plex.ts';
+import type { PlexFake } from '../fakes/plex.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
+import { readFixture, sampleActivity } from '../fakes/tautulli-sessions.ts';
 
 /** These tests speak the protocols with plain fetch, to prove the fakes, not the bot. */
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { startFakeDiscord } from './fakes/discord/index.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from './fakes/tautulli.ts';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 
 // What the Docker image does, without Docker: compile to dist/, install with `npm ci --omit=dev` (install
 // scripts as package.json's allowScripts decides), then run the built bot, its health check and

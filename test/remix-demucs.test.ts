@@ -9,7 +9,7 @@ import { RemixCancelledError } from '../src/services/remix/errors.ts';
 import { synthStemTrack } from './helpers/audio.ts';
 import { captureLogger } from './helpers/logs.ts';
 
-const FAKE_DEMUCS = fileURLToPath(new URL('./bin/fake-demucs.mjs', import.meta.url));
+const FAKE_DEMUCS = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
 let dir: string;
 let input: string;
 const logs = captureLogger([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateHistory, generateLibrary, sampleUsers } from './fakes/library.ts';
-import type { HistoryRow, Library } from './fakes/library.ts';
-import type { RecordedRequest } from './fakes/discord/index.ts';
+import { generateHistory, generateLibrary, sampleUsers } from '../fakes/library.ts';
+import type { HistoryRow, Library } from '../fakes/library.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { displayPercent, expectedStats } from './helpers/expected-stats.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../src/errors.ts';
-import { createTautulliService } from '../src/services/tautulli.ts';
+import { createTautulliService } from '../src/services/tautulli/client.ts';
 import { captureLogger } from './helpers/logs.ts';
-import { docstringActivity, fixtureActivity, sampleActivity } from './fakes/tautulli-sessions.ts';
-import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from './fakes/tautulli.ts';
-import type { TautulliFake } from './fakes/tautulli.ts';
+import { docstringActivity, fixtureActivity, sampleActivity } from '../fakes/tautulli-sessions.ts';
+import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
 
 let fake: TautulliFake;
 const { logger, text: logText } = captureLogger([FAKE_TAUTULLI_API_KEY]);

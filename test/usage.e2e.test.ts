@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from './fakes/discord/index.ts';
-import { activityOf, fixtureActivity, sampleActivity, trackSession } from './fakes/tautulli-sessions.ts';
-import type { TautulliFake } from './fakes/tautulli.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
+import { activityOf, fixtureActivity, sampleActivity, trackSession } from '../fakes/tautulli-sessions.ts';
+import type { TautulliFake } from '../fakes/tautulli.ts';
 import { ADMIN_ROLE_ID, startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

@@ -1,6 +1,6 @@
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord.js';
-import { buildSlashDefinition } from '../commands/definition.ts';
+import { buildSlashDefinition } from './definition.ts';
 import { COMMANDS } from '../commands/index.ts';
 
 export interface DeployOptions {

@@ -7,7 +7,7 @@ import type {
   MessageComponentInteraction,
 } from 'discord.js';
 import { findCommand } from '../commands/index.ts';
-import { ROOT_COMMAND } from '../commands/definition.ts';
+import { ROOT_COMMAND } from './definition.ts';
 import type { CommandArgs, CommandContext, Transport } from '../commands/types.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
 import { COMPONENT_HANDLERS } from '../components/index.ts';

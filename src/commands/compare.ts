@@ -2,12 +2,12 @@ import { pickerReply } from '../components/picker.ts';
 import { encodeCustomId } from '../components/custom-id.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
-import { artistStats } from '../services/listening-stats.ts';
-import { withBattleCard } from '../views/cards/attach.ts';
+import { artistStats } from '../services/listening/stats.ts';
+import { withBattleCard } from '../components/cards.ts';
 import { battleEmbed, battleHeadline, battleWinner } from '../views/compare.ts';
-import { ARTIST_OPTION, libraryChoices, userChoices } from './autocomplete.ts';
-import { resolveArtist, resolveListener } from './resolve.ts';
-import type { Listener } from './resolve.ts';
+import { ARTIST_OPTION, libraryChoices, userChoices } from '../lookup/choices.ts';
+import { resolveArtist, resolveListener } from '../lookup/resolve.ts';
+import type { Listener } from '../lookup/resolve.ts';
 import type { Command, CommandContext } from './types.ts';
 
 type UserListener = Extract<Listener, { kind: 'user' }>;

@@ -1,5 +1,5 @@
 import { completionFor } from '../components/completion.ts';
-import { ARTIST_OPTION, libraryChoices, userChoices } from './autocomplete.ts';
+import { ARTIST_OPTION, libraryChoices, userChoices } from '../lookup/choices.ts';
 import type { Command } from './types.ts';
 
 /** `/alex completion artist [user]`: how much of an artist's catalogue someone has heard. */

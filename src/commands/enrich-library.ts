@@ -1,5 +1,5 @@
-import { batchCsv, enrichLibrary } from '../services/enrich-batch.ts';
-import type { BatchOutcome } from '../services/enrich-batch.ts';
+import { batchCsv, enrichLibrary } from '../services/credits/batch.ts';
+import type { BatchOutcome } from '../services/credits/batch.ts';
 import { formatDowntime } from '../views/monitor.ts';
 import type { Command } from './types.ts';
 

@@ -2,10 +2,10 @@ import { albumPickCustomId, previewReply } from '../components/enrich.ts';
 import { pickerReply } from '../components/picker.ts';
 import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, truncate } from '../reply.ts';
-import { planEnrichment, undoEnrichment } from '../services/enrichment.ts';
-import type { CreditSource, EnrichMode } from '../services/enrichment.ts';
-import { libraryChoices } from './autocomplete.ts';
-import { findEntry } from './resolve.ts';
+import { planEnrichment, undoEnrichment } from '../services/credits/enrichment.ts';
+import type { CreditSource, EnrichMode } from '../services/credits/enrichment.ts';
+import { libraryChoices } from '../lookup/choices.ts';
+import { findEntry } from '../lookup/resolve.ts';
 import type { Command } from './types.ts';
 
 /** `/alex enrich album [mode] [undo]`: instrumentalist credits from MusicBrainz into the Plex album summary. */

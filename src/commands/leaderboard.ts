@@ -1,5 +1,5 @@
 import { leaderboardFor } from '../components/leaderboard.ts';
-import { ARTIST_OPTION, libraryChoices } from './autocomplete.ts';
+import { ARTIST_OPTION, libraryChoices } from '../lookup/choices.ts';
 import type { Command } from './types.ts';
 
 /** `/alex leaderboard artist`: every user's completion of one artist, ranked, with the crown holder. */

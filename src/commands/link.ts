@@ -1,7 +1,7 @@
 import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown } from '../reply.ts';
-import { userChoices } from './autocomplete.ts';
-import { resolveListener } from './resolve.ts';
+import { userChoices } from '../lookup/choices.ts';
+import { resolveListener } from '../lookup/resolve.ts';
 import type { Command } from './types.ts';
 
 /**

@@ -7,8 +7,8 @@ import type { RemixMode } from '../services/remix/gain.ts';
 import { isStem, REMIX_DB_BOUNDS, STEMS } from '../services/remix/stems.ts';
 import type { Stem } from '../services/remix/stems.ts';
 import { REMIX_NAMESPACE, wizardReply } from '../views/remix.ts';
-import { libraryChoices } from './autocomplete.ts';
-import { resolveEntry } from './resolve.ts';
+import { libraryChoices } from '../lookup/choices.ts';
+import { resolveEntry } from '../lookup/resolve.ts';
 import type { Command, CommandArgs } from './types.ts';
 
 /** `!alex reduce drums Song Title` arrives as track "drums Song Title": take a leading stem word. */

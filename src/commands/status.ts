@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { toUserMessage } from '../errors.ts';
 import { escapeMarkdown, truncate, LIMITS } from '../reply.ts';
-import { probePlex, uptimePercent } from '../services/monitor.ts';
+import { probePlex, uptimePercent } from '../services/health/monitor.ts';
 import { formatDowntime } from '../views/monitor.ts';
 import type { Command, CommandContext } from './types.ts';
 

@@ -2,8 +2,8 @@ import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import type { SyncRequest } from '../services/playlist-sync.ts';
 import { syncEmbed } from '../views/playlist-sync.ts';
-import { libraryChoices } from './autocomplete.ts';
-import { resolveArtist } from './resolve.ts';
+import { libraryChoices } from '../lookup/choices.ts';
+import { resolveArtist } from '../lookup/resolve.ts';
 import type { Command, CommandContext } from './types.ts';
 
 /** Playlist titles Plex shows comfortably; artist names can be long. */

@@ -1,5 +1,5 @@
 import { battleReply, twoUsers } from '../commands/compare.ts';
-import { artistByKey } from '../commands/resolve.ts';
+import { artistByKey } from '../lookup/resolve.ts';
 import { UserFacingError } from '../errors.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';

@@ -1,12 +1,12 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIButtonComponent } from 'discord.js';
 import type { CommandContext } from '../commands/types.ts';
-import { artistByKey, EVERYONE, resolveArtist, resolveListener } from '../commands/resolve.ts';
-import type { Listener } from '../commands/resolve.ts';
+import { artistByKey, EVERYONE, resolveArtist, resolveListener } from '../lookup/resolve.ts';
+import type { Listener } from '../lookup/resolve.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
-import { ALL_LISTENERS, artistStats } from '../services/listening-stats.ts';
-import { withCompletionCard } from '../views/cards/attach.ts';
+import { ALL_LISTENERS, artistStats } from '../services/listening/stats.ts';
+import { withCompletionCard } from './cards.ts';
 import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
 import { pickerReply } from './picker.ts';
 import { encodeCustomId } from './custom-id.ts';

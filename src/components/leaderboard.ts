@@ -1,10 +1,10 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIButtonComponent } from 'discord.js';
-import { artistByKey, resolveArtist } from '../commands/resolve.ts';
+import { artistByKey, resolveArtist } from '../lookup/resolve.ts';
 import type { CommandContext } from '../commands/types.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
-import { artistLeaderboard } from '../services/leaderboard.ts';
+import { artistLeaderboard } from '../services/listening/leaderboard.ts';
 import { leaderboardEmbed, leaderboardHeadline, leaderboardPages } from '../views/leaderboard.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { pickerReply } from './picker.ts';

@@ -2,7 +2,7 @@ import { ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
 import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
 import type { Reply } from '../reply.ts';
-import type { IndexEntry } from '../services/library-index.ts';
+import type { IndexEntry } from '../services/library/library-index.ts';
 
 /** "Which artist did you mean?" with a select menu whose values are rating keys (artists or albums). */
 export function pickerReply(

@@ -1,7 +1,7 @@
 import { alertReply } from '../components/monitor.ts';
 import { UpstreamError } from '../errors.ts';
-import { probePlex } from '../services/monitor.ts';
-import type { MonitorEvent } from '../services/monitor.ts';
+import { probePlex } from '../services/health/monitor.ts';
+import type { MonitorEvent } from '../services/health/monitor.ts';
 import { recoveryEmbed, reminderText } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
 import type { Job, JobContext } from './types.ts';

@@ -1,7 +1,7 @@
 import { toUserMessage, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { chosenMusicSections, PLEX_TYPE } from './plex.ts';
-import type { PlexItem, PlexService } from './plex.ts';
+import { chosenMusicSections, PLEX_TYPE } from './plex/client.ts';
+import type { PlexItem, PlexService } from './plex/client.ts';
 import type { Store } from './store.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord.js';
-import type { Listener } from '../commands/resolve.ts';
+import type { Listener } from '../lookup/resolve.ts';
 import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
-import { percent } from '../services/listening-stats.ts';
-import type { AlbumProgress, ListenerStats } from '../services/listening-stats.ts';
+import { percent } from '../services/listening/stats.ts';
+import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
 
 /** Albums in progress shown per page; Previous/Next page through the rest. */
 export const ALBUMS_PER_PAGE = 10;

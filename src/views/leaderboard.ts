@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
-import type { Leaderboard, LeaderboardEntry } from '../services/leaderboard.ts';
-import { percent } from '../services/listening-stats.ts';
+import type { Leaderboard, LeaderboardEntry } from '../services/listening/leaderboard.ts';
+import { percent } from '../services/listening/stats.ts';
 
 /** Listeners shown per page; Previous/Next page through the rest. */
 export const LISTENERS_PER_PAGE = 10;

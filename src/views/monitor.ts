@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { LIMITS, truncate } from '../reply.ts';
 import type { ReplyFile } from '../reply.ts';
-import type { ContainerInfo } from '../services/docker.ts';
+import type { ContainerInfo } from '../services/health/docker.ts';
 import type { Incident } from '../services/store.ts';
 
 /** What Docker told us about the Plex container: its details, missing, or why we could not ask. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.ts';
-import type { Activity } from '../services/tautulli.ts';
+import type { Activity } from '../services/tautulli/client.ts';
 
 /**
  * The live now-playing board: the `/alex usage` message under a header of its own, which is also how the

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
-import type { Activity, StreamSession } from '../services/tautulli.ts';
+import type { Activity, StreamSession } from '../services/tautulli/client.ts';
 
 /** Pure rendering of Tautulli activity into embeds; no I/O, so it is easy to test and to benchmark. */
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { STEM_TONES } from '../bin/stem-tones.mjs';
+import { STEM_TONES } from '../../fakes/demucs/stem-tones.mjs';
 
 /**
  * Audio fixtures and measurements for the remix tests (../../shared/notes/remix.md §5): synthetic tracks

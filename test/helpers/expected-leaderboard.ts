@@ -1,5 +1,5 @@
-import type { HistoryRow, Library } from '../fakes/library.ts';
-import type { TautulliUserRow } from '../fakes/tautulli-history.ts';
+import type { HistoryRow, Library } from '../../fakes/library.ts';
+import type { TautulliUserRow } from '../../fakes/tautulli-history.ts';
 import { expectedStats } from './expected-stats.ts';
 import type { Expected } from './expected-stats.ts';
 

@@ -1,4 +1,4 @@
-import type { HistoryRow, Library } from '../fakes/library.ts';
+import type { HistoryRow, Library } from '../../fakes/library.ts';
 
 /**
  * Listening statistics computed straight from the generated library and history rows, without any of

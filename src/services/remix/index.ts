@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { PlexService } from '../plex.ts';
+import type { PlexService } from '../plex/client.ts';
 import { bitrateLadder, estimatedBytes, formatSize } from './bitrate.ts';
 import { requireDemucs, separate } from './demucs.ts';
 import { compressArgs, createFfmpeg, decodeArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';

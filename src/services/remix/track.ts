@@ -1,6 +1,6 @@
 import { UserFacingError } from '../../errors.ts';
 import { escapeMarkdown, truncate } from '../../reply.ts';
-import type { PlexService } from '../plex.ts';
+import type { PlexService } from '../plex/client.ts';
 
 /** A Plex track as the remix needs it. */
 export interface RemixTrack {

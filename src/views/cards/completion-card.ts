@@ -1,6 +1,6 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { Image, SKRSContext2D } from '@napi-rs/canvas';
-import { percent } from '../../services/listening-stats.ts';
+import { percent } from '../../services/listening/stats.ts';
 import { header, paintBackground } from './chrome.ts';
 import { checkBadge, cover, decodeImage, progressBar, roundRect } from './draw.ts';
 import { ensureFonts, font } from './fonts.ts';

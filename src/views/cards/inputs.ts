@@ -1,4 +1,4 @@
-import type { AlbumProgress, ListenerStats } from '../../services/listening-stats.ts';
+import type { AlbumProgress, ListenerStats } from '../../services/listening/stats.ts';
 import { albumsToShow } from './completion-card.ts';
 import type { BattleCardInput, CompletionCardInput } from './types.ts';
 

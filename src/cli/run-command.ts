@@ -1,0 +1,44 @@
+import { parseTextArgs, tokenize } from '../commands/args.ts';
+import { findCommand } from '../commands/index.ts';
+import type { CommandContext } from '../commands/types.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
+import type { Config } from '../config.ts';
+import { describeFailure, UserFacingError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Reply } from '../reply.ts';
+import type { Services } from '../services/index.ts';
+
+/** The context of a command run at the terminal, as the server owner (the CLI, the demo, the benchmarks). */
+export function cliContext(deps: { config: Config; services: Services; logger: Logger }): CommandContext {
+  return {
+    ...deps,
+    caller: { id: 'cli', name: 'terminal', isAdmin: true },
+    transport: 'cli',
+    invokedAs: 'cli',
+    attachmentSizeLimit: DEFAULT_ATTACHMENT_LIMIT_BYTES,
+    progress: (update) => deps.logger.info(typeof update === 'string' ? update : (update.content ?? '')),
+  };
+}
+
+/**
+ * Runs one command line outside Discord (the `autoalex` CLI and the demo), as the server owner:
+ * `usage`, `/alex usage`, `!alex usage`, `completion --artist Skrillex`. Errors become a Reply.
+ */
+export async function runCommandLine(
+  line: string,
+  deps: { config: Config; services: Services; logger: Logger },
+): Promise<{ reply: Reply; ok: boolean }> {
+  const words = tokenize(line.trim());
+  const first = words[0]?.toLowerCase();
+  if (first === '/alex' || (first !== undefined && deps.config.discord.prefixes.includes(first)))
+    words.shift();
+  const ctx = cliContext(deps);
+  try {
+    const [name = 'help', ...rest] = words;
+    const command = findCommand(name);
+    if (!command) throw new UserFacingError(`Unknown subcommand \`${name}\`. Try \`help\`.`);
+    return { reply: await command.run(parseTextArgs(command, rest), ctx), ok: true };
+  } catch (error) {
+    return { reply: { content: describeFailure(error, deps.logger) }, ok: false };
+  }
+}

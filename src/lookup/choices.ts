@@ -1,0 +1,42 @@
+import type { EntryKind } from '../services/library/library-index.ts';
+import { normalize } from '../services/library/text-match.ts';
+import { LIMITS } from '../reply.ts';
+import { EVERYONE } from './resolve.ts';
+import type { Choice, CommandContext, CommandOption } from '../commands/types.ts';
+
+/** The `artist` option of the listening commands: required, autocompleted from the library index. */
+export const ARTIST_OPTION: CommandOption = {
+  name: 'artist',
+  description: 'Artist in the Plex library',
+  type: 'string',
+  required: true,
+  autocomplete: true,
+  maxLength: 200,
+};
+
+/** The budget for Tautulli's user list inside Discord's 3-second autocomplete window. */
+const USERS_BUDGET_MS = 1500;
+
+/** Library choices from the in-memory index: never calls Plex, answers from the last index (or nothing). */
+export function libraryChoices(kind: EntryKind, text: string, ctx: CommandContext): Choice[] {
+  return ctx.services.library
+    .search(kind, text, LIMITS.choices)
+    .map((entry) => ({ name: entry.label, value: entry.key }));
+}
+
+/** Plex users from Tautulli (cached), with "Everyone" first when `withEveryone`. */
+export async function userChoices(
+  text: string,
+  ctx: CommandContext,
+  withEveryone: boolean,
+): Promise<Choice[]> {
+  const q = normalize(text);
+  const users = await ctx.services.users.listQuickly(USERS_BUDGET_MS);
+  const choices = users
+    .filter((u) => !q || normalize(u.name).includes(q) || normalize(u.username).includes(q))
+    .sort((a, b) => Number(b.isActive) - Number(a.isActive) || a.name.localeCompare(b.name))
+    .map((u) => ({ name: u.name === u.username ? u.name : `${u.name} (${u.username})`, value: u.userId }));
+  if (withEveryone && (!q || 'everyone all'.includes(q)))
+    choices.unshift({ name: 'Everyone on this server', value: EVERYONE });
+  return choices.slice(0, LIMITS.choices);
+}

@@ -1,0 +1,134 @@
+import type { PlexService } from '../plex/client.ts';
+import type { PlayCounts, TautulliService } from '../tautulli/client.ts';
+
+/**
+ * Artist completion: the artist's tracks in Plex (one /allLeaves walk) against Tautulli's play history for
+ * that artist (one paged get_history walk for all requested users). Request count is independent of the
+ * number of tracks; tracks no longer in the library are ignored.
+ */
+
+export interface AlbumProgress {
+  key: string;
+  title: string;
+  year: number | undefined;
+  played: number;
+  total: number;
+  /** Plex image path of the album's cover, for cards. */
+  thumb: string | undefined;
+}
+
+export interface ListenerStats {
+  /** Distinct library tracks played at least once. */
+  played: number;
+  total: number;
+  /** Plays of library tracks. */
+  plays: number;
+  /** Track rating key → plays. */
+  trackPlays: Map<string, number>;
+  albums: AlbumProgress[];
+  albumsCompleted: number;
+}
+
+export interface ArtistStats {
+  artistKey: string;
+  artistTitle: string;
+  /** Plex image path of the artist's picture (from the albums' parentThumb: no extra request). */
+  artistThumb: string | undefined;
+  /** Track rating key → title and album key. */
+  tracks: Map<string, { title: string; albumKey: string }>;
+  /** Per listener id ('all' for everyone). */
+  listeners: Map<string, ListenerStats>;
+}
+
+export const ALL_LISTENERS = 'all';
+/** Stands for every user with plays of the artist, each on their own (the leaderboard), from one walk. */
+export const EACH_LISTENER = 'each';
+
+function mergeAll(counts: PlayCounts): Map<string, number> {
+  const merged = new Map<string, number>();
+  for (const perUser of counts.values()) {
+    for (const [key, plays] of perUser) merged.set(key, (merged.get(key) ?? 0) + plays);
+  }
+  return merged;
+}
+
+function statsFor(
+  plays: Map<string, number>,
+  tracks: ArtistStats['tracks'],
+  albums: ReadonlyArray<Omit<AlbumProgress, 'played'>>,
+): ListenerStats {
+  const trackPlays = new Map<string, number>();
+  const playedPerAlbum = new Map<string, number>();
+  let total = 0;
+  for (const [key, count] of plays) {
+    const track = tracks.get(key);
+    if (!track || count <= 0) continue; // no longer in the library
+    trackPlays.set(key, count);
+    total += count;
+    playedPerAlbum.set(track.albumKey, (playedPerAlbum.get(track.albumKey) ?? 0) + 1);
+  }
+  const albumProgress = albums.map((album) => ({ ...album, played: playedPerAlbum.get(album.key) ?? 0 }));
+  return {
+    played: trackPlays.size,
+    total: tracks.size,
+    plays: total,
+    trackPlays,
+    albums: albumProgress,
+    albumsCompleted: albumProgress.filter((a) => a.total > 0 && a.played === a.total).length,
+  };
+}
+
+/** Completion of one artist for each listener id (Tautulli user ids, ALL_LISTENERS or EACH_LISTENER). */
+export async function artistStats(
+  services: { plex: PlexService; tautulli: TautulliService },
+  artist: { key: string; title: string },
+  listenerIds: readonly string[],
+): Promise<ArtistStats> {
+  const userIds = listenerIds.filter((id) => id !== ALL_LISTENERS && id !== EACH_LISTENER);
+  const wantsAll = listenerIds.includes(ALL_LISTENERS) || listenerIds.includes(EACH_LISTENER);
+  const [leaves, children, counts] = await Promise.all([
+    services.plex.allLeaves(artist.key),
+    services.plex.children(artist.key),
+    services.tautulli.artistPlays(artist.key, wantsAll ? 'all' : userIds),
+  ]);
+  const tracks: ArtistStats['tracks'] = new Map();
+  const perAlbum = new Map<string, { title: string; total: number }>();
+  for (const leaf of leaves) {
+    const albumKey = leaf.parentRatingKey ?? '';
+    tracks.set(leaf.ratingKey, { title: leaf.title, albumKey });
+    const album = perAlbum.get(albumKey) ?? { title: leaf.parentTitle ?? 'Unknown album', total: 0 };
+    album.total++;
+    perAlbum.set(albumKey, album);
+  }
+  const byKey = new Map(children.map((album) => [album.ratingKey, album]));
+  const albums = [...perAlbum]
+    .map(([key, album]) => ({
+      key,
+      title: album.title,
+      year: byKey.get(key)?.year,
+      total: album.total,
+      thumb: byKey.get(key)?.thumb,
+    }))
+    .sort((a, b) => (a.year ?? 9999) - (b.year ?? 9999) || a.title.localeCompare(b.title));
+  const listeners = new Map<string, ListenerStats>();
+  const ids = listenerIds.flatMap((id) => (id === EACH_LISTENER ? [...counts.keys()] : [id]));
+  for (const id of ids) {
+    const plays = id === ALL_LISTENERS ? mergeAll(counts) : (counts.get(id) ?? new Map<string, number>());
+    listeners.set(id, statsFor(plays, tracks, albums));
+  }
+  return {
+    artistKey: artist.key,
+    artistTitle: artist.title,
+    artistThumb: children.find((album) => album.parentThumb)?.parentThumb,
+    tracks,
+    listeners,
+  };
+}
+
+/** "42%": rounded, but never 100% before every track is played, and never 0% once one is. */
+export function percent(played: number, total: number): number {
+  if (total === 0) return 0;
+  if (played >= total) return 100;
+  const value = Math.round((played / total) * 100);
+  return Math.min(99, Math.max(played > 0 ? 1 : 0, value));
+}

@@ -1,0 +1,91 @@
+import { PlexServer } from '@ctrl/plex';
+import { UpstreamError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { itemContainer } from './schema.ts';
+
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
+
+/**
+ * Maps ofetch failures (what @ctrl/plex uses) to UpstreamError kinds. Only the status and error codes are
+ * kept: the request URL can carry the token.
+ */
+export function toPlexError(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const e = error as {
+    name?: string;
+    status?: number;
+    cause?: { name?: string; code?: string; cause?: { code?: string } };
+  };
+  const status = e?.status;
+  if (typeof status === 'number' && status > 0) {
+    if (status === 401 || status === 403)
+      return new UpstreamError('plex', 'unauthorized', `HTTP ${status}`, status);
+    if (status === 404) return new UpstreamError('plex', 'not_found', `HTTP ${status}`, status);
+    if (status === 408 || status === 504)
+      return new UpstreamError('plex', 'timeout', `HTTP ${status}`, status);
+    return new UpstreamError('plex', 'bad_response', `HTTP ${status}`, status);
+  }
+  const cause = e?.cause;
+  if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError' || e?.name === 'TimeoutError') {
+    return new UpstreamError('plex', 'timeout', 'timed out');
+  }
+  const code = cause?.code ?? cause?.cause?.code;
+  if (code || e?.name === 'FetchError')
+    return new UpstreamError('plex', 'unreachable', code ?? 'fetch failed');
+  return new UpstreamError('plex', 'bad_response', error instanceof Error ? error.name : 'unknown failure');
+}
+
+/** What every Plex call goes through: @ctrl/plex's query (token header, JSON, timeout), errors mapped. */
+export function createPlexTransport(options: {
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  logger: Logger;
+}) {
+  const logger = options.logger.child({ svc: 'plex' });
+  const server = new PlexServer(options.baseUrl, options.token, options.timeoutMs);
+
+  async function request(path: string, method: HttpMethod = 'get'): Promise<unknown> {
+    const started = performance.now();
+    const route = path.split('?')[0];
+    try {
+      const body: unknown = await server.query(path, method);
+      logger.debug({ method, path: route, ms: Math.round(performance.now() - started) }, 'plex call');
+      return body;
+    } catch (error) {
+      const mapped = toPlexError(error);
+      logger.warn({ method, path: route, kind: mapped.kind, status: mapped.status }, 'plex call failed');
+      throw mapped;
+    }
+  }
+
+  function parse<T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+    body: unknown,
+    what: string,
+  ): T {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new UpstreamError('plex', 'bad_response', `${what}: unexpected body`);
+    return parsed.data;
+  }
+
+  /**
+   * Walks a paged list endpoint (`X-Plex-Container-Start/Size`) until Plex's totalSize is reached, handing
+   * each page's raw `Metadata` to `onPage`. `query` is the rest of the query string, already encoded.
+   */
+  async function walkPages(path: string, query: string, pageSize: number, onPage: (raw: unknown[]) => void) {
+    for (let start = 0; ; start += pageSize) {
+      const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
+      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`);
+      const container = parse(itemContainer, body, path).MediaContainer;
+      const raw = container.Metadata ?? [];
+      onPage(raw);
+      const total = container.totalSize ?? container.size ?? raw.length;
+      if (raw.length < pageSize || start + raw.length >= total) return;
+    }
+  }
+
+  return { request, parse, walkPages, logger };
+}
+
+export type PlexTransport = ReturnType<typeof createPlexTransport>;
