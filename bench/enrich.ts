@@ -43,7 +43,7 @@ export async function benchEnrich() {
   const services = createServices(config, createSilentLogger());
   const plexBefore = plex.requests.length;
   const started = performance.now();
-  const rows = await enrichLibrary(services, [], {
+  const rows = await enrichLibrary(services, {
     dryRun: false,
     force: true,
     mode: 'append',

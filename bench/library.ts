@@ -8,7 +8,7 @@ import { completion } from '../src/commands/completion.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createLibraryIndex } from '../src/services/library/library-index.ts';
 import type { EntryKind } from '../src/services/library/library-index.ts';
-import type { CommandContext } from '../src/commands/types.ts';
+import type { CommandContext } from '../src/context.ts';
 import { cliContext } from '../src/cli/run-command.ts';
 import { createServices } from '../src/services/index.ts';
 import { createPlexService } from '../src/services/plex/client.ts';

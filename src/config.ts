@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { tokenize } from './commands/args.ts';
+import { tokenize } from './words.ts';
 
 /**
  * Every setting Autoalex reads, validated in one place. `loadConfig(env)` is pure: it takes the

@@ -1,4 +1,5 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
+import { truncate } from './markdown.ts';
 
 /** A file to upload with a reply; referenced from embeds as `attachment://{name}`. */
 export interface ReplyFile {
@@ -37,13 +38,6 @@ export const LIMITS = {
   selectOptions: 25,
   selectLabel: 100,
 } as const;
-
-/** Cuts text to `max` characters (code points), ending with an ellipsis when it had to cut. */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
-}
 
 /** A text progress bar such as `▰▰▰▰▱▱▱▱▱▱`; `fraction` is clamped to 0–1. */
 export function progressBar(fraction: number, width = 10): string {
@@ -87,13 +81,4 @@ function fitEmbed(embed: APIEmbed): APIEmbed {
     }));
   }
   return out;
-}
-
-/** Escapes Discord markdown in text that comes from a library or a user (titles, names). */
-export function escapeMarkdown(text: string): string {
-  // A single "|" is plain text (credits use it as a separator); only "||" starts a spoiler.
-  return text
-    .replace(/([\\*_~`[\]])/g, '\\$1')
-    .replace(/\|\|/g, '\\|\\|')
-    .replace(/^([#>-])/gm, '\\$1');
 }

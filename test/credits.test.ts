@@ -78,7 +78,8 @@ describe('the credits block in a summary', () => {
 
 describe('credits from a real Discogs release', () => {
   it('keeps playing roles, splits role lists, and drops engineers, producers, mastering and design', async () => {
-    const { creditsFromRelease, scopeTracks, splitRoles } = await import('../src/services/credits/discogs.ts');
+    const { creditsFromRelease, scopeTracks, splitRoles } =
+      await import('../src/services/credits/discogs.ts');
     const release = JSON.parse(
       readFileSync(new URL('fixtures/discogs/releases_8604223.json', import.meta.url), 'utf8'),
     );

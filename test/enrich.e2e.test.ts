@@ -302,7 +302,7 @@ describe('/alex enrich_library', () => {
 
   it('reports progress for every album with an ETA from the effective rate', async () => {
     const calls: Array<[number, number, number | null]> = [];
-    await enrichLibrary(h.services, [], {
+    await enrichLibrary(h.services, {
       dryRun: true,
       force: true,
       mode: 'append',

@@ -23,7 +23,12 @@ import {
   readMusicBrainzFixture,
 } from '../fakes/metadata-data.ts';
 import type { DiscogsExpectedCredit, Json, MbExpectedCredit } from '../fakes/metadata-data.ts';
-import { MB_HELP, MB_RATE_LIMIT_ERROR, parseLuceneQuery, startMusicBrainzFake } from '../fakes/musicbrainz.ts';
+import {
+  MB_HELP,
+  MB_RATE_LIMIT_ERROR,
+  parseLuceneQuery,
+  startMusicBrainzFake,
+} from '../fakes/musicbrainz.ts';
 import type { MusicBrainzFake } from '../fakes/musicbrainz.ts';
 
 /** The real clients (musicbrainz-api, axios) against the fakes: proves the fakes, not the bot. */

@@ -5,7 +5,7 @@ import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createMonitor } from '../src/services/health/monitor.ts';
 import type { ProbeResult } from '../src/services/health/monitor.ts';
-import { openStore } from '../src/services/store.ts';
+import { openStore } from '../src/services/store/index.ts';
 import { recoveryEmbed } from '../src/views/monitor.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import type { RecordedRequest } from '../fakes/discord/index.ts';

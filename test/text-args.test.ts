@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTextArgs, tokenize } from '../src/commands/args.ts';
+import { parseTextArgs } from '../src/commands/args.ts';
+import { tokenize } from '../src/words.ts';
 import type { Command } from '../src/commands/types.ts';
 import { decodeCustomId, encodeCustomId } from '../src/components/custom-id.ts';
 import { matchPrefix } from '../src/bot/prefix.ts';

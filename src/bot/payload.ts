@@ -1,6 +1,7 @@
 import { AttachmentBuilder, MessageFlags } from 'discord.js';
 import type { BaseMessageOptions, MessageMentionOptions } from 'discord.js';
-import { fitEmbeds, LIMITS, truncate } from '../reply.ts';
+import { fitEmbeds, LIMITS } from '../reply.ts';
+import { truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 
 /** Replies echo library titles and user names: never let them ping anyone. */

@@ -1,8 +1,9 @@
 import type { Message } from 'discord.js';
-import { parseTextArgs, tokenize } from '../commands/args.ts';
+import { parseTextArgs } from '../commands/args.ts';
+import { tokenize } from '../words.ts';
 import { findCommand } from '../commands/index.ts';
-import type { CommandContext } from '../commands/types.ts';
-import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
+import type { CommandContext } from '../context.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import { describeFailure, UserFacingError } from '../errors.ts';
 import { ADMIN_ONLY_TEXT } from './report-error.ts';
 import { NO_MENTIONS, toEditOptions, toMessageOptions, toProgressEdit } from './payload.ts';

@@ -8,13 +8,14 @@ import type {
 } from 'discord.js';
 import { findCommand } from '../commands/index.ts';
 import { ROOT_COMMAND } from './definition.ts';
-import type { CommandArgs, CommandContext, Transport } from '../commands/types.ts';
-import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
+import type { CommandArgs, CommandContext, Transport } from '../context.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import { COMPONENT_HANDLERS } from '../components/index.ts';
 import { decodeCustomId } from '../components/custom-id.ts';
 import { EXPIRED_REPLY } from '../components/types.ts';
 import { UserFacingError } from '../errors.ts';
-import { LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
 import { ephemeralFlags, toEditOptions, toMessageOptions, toProgressEdit } from './payload.ts';
@@ -143,6 +144,9 @@ async function handleComponent(interaction: MessageComponentInteraction, deps: B
   ctx.logger.debug({ customId: interaction.customId }, 'component');
   // Handlers may call upstreams: acknowledge now, then edit the message or follow up.
   await interaction.deferUpdate();
+  const guard = handler.adminOnly;
+  if (guard && !ctx.caller.isAdmin && (guard.actions === 'every' || guard.actions.includes(id.action)))
+    throw new UserFacingError(guard.refusal);
   const values = interaction.isStringSelectMenu() ? interaction.values : [];
   const progress = createProgress(progressEdit(interaction), ctx.logger);
   ctx.progress = progress.report;

@@ -1,7 +1,8 @@
-import { parseTextArgs, tokenize } from '../commands/args.ts';
+import { parseTextArgs } from '../commands/args.ts';
+import { tokenize } from '../words.ts';
 import { findCommand } from '../commands/index.ts';
-import type { CommandContext } from '../commands/types.ts';
-import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../commands/types.ts';
+import type { CommandContext } from '../context.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import type { Config } from '../config.ts';
 import { describeFailure, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';

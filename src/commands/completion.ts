@@ -1,5 +1,6 @@
 import { completionFor } from '../components/completion.ts';
-import { ARTIST_OPTION, libraryChoices, userChoices } from '../lookup/choices.ts';
+import { libraryChoices, userChoices } from '../lookup/choices.ts';
+import { ARTIST_OPTION } from './options.ts';
 import type { Command } from './types.ts';
 
 /** `/alex completion artist [user]`: how much of an artist's catalogue someone has heard. */

@@ -27,13 +27,12 @@ export const enrichLibraryCommand: Command = {
     const genre = args.genre === undefined ? undefined : String(args.genre);
     const dryRun = args.dry_run === true;
     ctx.progress('Listing albums…');
-    const rows = await enrichLibrary(ctx.services, ctx.config.plex.musicSections, {
+    const rows = await enrichLibrary(ctx.services, {
       genre,
       dryRun,
       force: args.force === true,
       mode: 'append',
       by: ctx.caller.id,
-      ratePerSecond: ctx.config.musicbrainz.ratePerSecond,
       onProgress: (done, total, eta) =>
         ctx.progress(
           `Enriching albums: ${done}/${total}${eta === null ? '' : ` · about ${formatDowntime(eta * 1000)} left`}`,

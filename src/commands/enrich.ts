@@ -1,7 +1,7 @@
 import { albumPickCustomId, previewReply } from '../components/enrich.ts';
 import { pickerReply } from '../components/picker.ts';
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, truncate } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import { planEnrichment, undoEnrichment } from '../services/credits/enrichment.ts';
 import type { CreditSource, EnrichMode } from '../services/credits/enrichment.ts';
 import { libraryChoices } from '../lookup/choices.ts';

@@ -1,4 +1,5 @@
-import { escapeMarkdown, truncate, LIMITS } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Command } from './types.ts';
 
 /**

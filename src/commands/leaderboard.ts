@@ -1,5 +1,6 @@
 import { leaderboardFor } from '../components/leaderboard.ts';
-import { ARTIST_OPTION, libraryChoices } from '../lookup/choices.ts';
+import { libraryChoices } from '../lookup/choices.ts';
+import { ARTIST_OPTION } from './options.ts';
 import type { Command } from './types.ts';
 
 /** `/alex leaderboard artist`: every user's completion of one artist, ranked, with the crown holder. */

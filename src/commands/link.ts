@@ -1,5 +1,5 @@
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown } from '../reply.ts';
+import { escapeMarkdown } from '../markdown.ts';
 import { userChoices } from '../lookup/choices.ts';
 import { resolveListener } from '../lookup/resolve.ts';
 import type { Command } from './types.ts';

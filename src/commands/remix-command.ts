@@ -1,15 +1,11 @@
-import { runRemix } from '../components/remix.ts';
-import { encodeCustomId } from '../components/custom-id.ts';
-import { pickerReply } from '../components/picker.ts';
+import { remixFor } from '../components/remix/index.ts';
 import { UserFacingError } from '../errors.ts';
-import { checkGain } from '../services/remix/gain.ts';
 import type { RemixMode } from '../services/remix/gain.ts';
 import { isStem, REMIX_DB_BOUNDS, STEMS } from '../services/remix/stems.ts';
 import type { Stem } from '../services/remix/stems.ts';
-import { REMIX_NAMESPACE, wizardReply } from '../views/remix.ts';
 import { libraryChoices } from '../lookup/choices.ts';
-import { resolveEntry } from '../lookup/resolve.ts';
-import type { Command, CommandArgs } from './types.ts';
+import type { Command } from './types.ts';
+import type { CommandArgs } from '../context.ts';
 
 /** `!alex reduce drums Song Title` arrives as track "drums Song Title": take a leading stem word. */
 function splitStem(args: CommandArgs): { text: string; stem: Stem | undefined } {
@@ -73,16 +69,7 @@ export function remixCommand(mode: RemixMode): Command {
         ],
     async run(args, ctx) {
       const { text, stem } = splitStem(args);
-      const typed = args.db === undefined ? undefined : Number(args.db);
-      const db = checkGain(mode, typed);
-      const found = await resolveEntry('track', text, ctx);
-      if ('choices' in found) {
-        const id = encodeCustomId(REMIX_NAMESPACE, 'track', mode[0] as string, stem ?? '-', typed ?? '-');
-        return pickerReply(text, found.choices, id, 'track');
-      }
-      const { key, label } = found.entry;
-      if (!stem) return wizardReply(key, label, { mode, db: typed === undefined ? undefined : db });
-      return runRemix(key, { stem, db }, ctx);
+      return remixFor(mode, text, stem, args.db === undefined ? undefined : Number(args.db), ctx);
     },
     async complete(option, text, _args, ctx) {
       return option === 'track' ? libraryChoices('track', text, ctx) : [];

@@ -1,9 +1,11 @@
 import type { APIEmbed } from 'discord.js';
 import { toUserMessage } from '../errors.ts';
-import { escapeMarkdown, truncate, LIMITS } from '../reply.ts';
-import { probePlex, uptimePercent } from '../services/health/monitor.ts';
+import { LIMITS } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
+import { uptimePercent } from '../services/health/monitor.ts';
 import { formatDowntime } from '../views/monitor.ts';
-import type { Command, CommandContext } from './types.ts';
+import type { Command } from './types.ts';
+import type { CommandContext } from '../context.ts';
 
 const DAY_MS = 86_400_000;
 const SHOWN_INCIDENTS = 5;
@@ -38,7 +40,7 @@ export const status: Command = {
         content: 'Plex is not configured on this bot: an admin needs to set PLEX_URL and PLEX_TOKEN.',
       };
     const [probe, server, container] = await Promise.all([
-      probePlex(url, ctx.config.monitor.pollTimeoutMs),
+      ctx.services.monitor.probe(),
       ctx.services.plex.serverInfo().catch(() => undefined),
       containerLine(ctx),
     ]);

@@ -4,7 +4,8 @@ import type { SyncRequest } from '../services/playlist-sync.ts';
 import { syncEmbed } from '../views/playlist-sync.ts';
 import { libraryChoices } from '../lookup/choices.ts';
 import { resolveArtist } from '../lookup/resolve.ts';
-import type { Command, CommandContext } from './types.ts';
+import type { Command } from './types.ts';
+import type { CommandContext } from '../context.ts';
 
 /** Playlist titles Plex shows comfortably; artist names can be long. */
 const TITLE_MAX = 120;

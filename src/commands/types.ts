@@ -1,7 +1,5 @@
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Choice, CommandArgs, CommandContext } from '../context.ts';
 import type { Reply } from '../reply.ts';
-import type { Services } from '../services/index.ts';
 
 /** `user` is a Discord member: a picker in slash commands, a mention or id in text. */
 export type OptionType = 'string' | 'integer' | 'number' | 'boolean' | 'user';
@@ -17,39 +15,6 @@ export interface CommandOption {
   minValue?: number;
   maxValue?: number;
   maxLength?: number;
-}
-
-export type CommandArgs = Record<string, string | number | boolean | undefined>;
-
-/** Who asked, as every transport can tell it. */
-export interface Caller {
-  id: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-export type Transport = 'slash' | 'prefix' | 'cli' | 'component';
-
-export interface CommandContext {
-  services: Services;
-  config: Config;
-  logger: Logger;
-  caller: Caller;
-  transport: Transport;
-  /** How the command was called ('/alex', '!alex', '!plex', 'cli'): replies and defaults may depend on it. */
-  invokedAs: string;
-  /** Largest upload this reply may carry, in bytes (the interaction's attachment_size_limit). */
-  attachmentSizeLimit: number;
-  /**
-   * Reports progress of long work; the adapter throttles it into message edits. A Reply can carry
-   * components (a Cancel button); a string replaces only the text.
-   */
-  progress: (update: string | Reply) => void;
-}
-
-export interface Choice {
-  name: string;
-  value: string;
 }
 
 /** A `/alex` subcommand. Definitions are inert: no config, no I/O at import time. */
@@ -68,5 +33,3 @@ export interface Command {
   run(args: CommandArgs, ctx: CommandContext): Promise<Reply>;
   complete?(option: string, text: string, args: CommandArgs, ctx: CommandContext): Promise<Choice[]>;
 }
-
-export const DEFAULT_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;

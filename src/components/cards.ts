@@ -1,7 +1,7 @@
-import type { Listener } from '../lookup/resolve.ts';
-import type { CommandContext } from '../commands/types.ts';
+import type { Listener } from '../services/listening/stats.ts';
+import type { CommandContext } from '../context.ts';
 import type { Reply } from '../reply.ts';
-import { truncate } from '../reply.ts';
+import { truncate } from '../markdown.ts';
 import type { ListenerStats } from '../services/listening/stats.ts';
 import { percent } from '../services/listening/stats.ts';
 import { renderBattleCard } from '../views/cards/battle-card.ts';

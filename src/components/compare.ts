@@ -1,17 +1,92 @@
-import { battleReply, twoUsers } from '../commands/compare.ts';
-import { artistByKey } from '../lookup/resolve.ts';
 import { UserFacingError } from '../errors.ts';
+import type { CommandContext } from '../context.ts';
+import { artistByKey, resolveArtist, resolveListener } from '../lookup/resolve.ts';
+import type { Reply } from '../reply.ts';
+import { artistStats } from '../services/listening/stats.ts';
+import type { Listener } from '../services/listening/stats.ts';
+import { battleEmbed, battleHeadline, battleWinner } from '../views/compare.ts';
+import { withBattleCard } from './cards.ts';
+import { namespaceCodec } from './custom-id.ts';
+import { pickerReply } from './picker.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
+type UserListener = Extract<Listener, { kind: 'user' }>;
+
 /** `compare:pick:<userA>:<userB>`: the artist chosen from "several artists match". */
+const ids = namespaceCodec('compare', { pick: ['userA', 'userB'] });
+
+async function twoUsers(
+  a: string,
+  b: string | undefined,
+  ctx: CommandContext,
+): Promise<[UserListener, UserListener]> {
+  const first = await resolveListener(a, ctx);
+  const second = await resolveListener(b, ctx);
+  if (first.kind === 'all' || second.kind === 'all')
+    throw new UserFacingError('A battle needs two Plex users, not everyone.');
+  if (first.userId === second.userId) throw new UserFacingError('Pick two different users to compare.');
+  return [first, second];
+}
+
+/** The battle for one artist between two users (one Plex walk, one Tautulli walk for both users). */
+async function battleReply(
+  artist: { key: string; title: string },
+  users: [UserListener, UserListener],
+  ctx: CommandContext,
+): Promise<Reply> {
+  const stats = await artistStats(
+    ctx.services,
+    artist,
+    users.map((u) => u.userId),
+  );
+  const named = (listener: UserListener) => {
+    const forUser = stats.listeners.get(listener.userId);
+    if (!forUser) throw new Error(`no stats computed for user ${listener.userId}`);
+    return { listener, stats: forUser };
+  };
+  const a = named(users[0]);
+  const b = named(users[1]);
+  if (a.stats.total === 0) throw new UserFacingError(`${artist.title} has no tracks in the music library.`);
+  const reply = {
+    content: battleHeadline(artist.title, a, b),
+    embeds: [battleEmbed(artist.title, a, b, stats.tracks)],
+  };
+  const winner = battleWinner(a, b);
+  return withBattleCard(
+    reply,
+    { title: artist.title, thumb: stats.artistThumb },
+    { name: a.listener.name, stats: a.stats },
+    { name: b.listener.name, stats: b.stats },
+    winner === a ? 'a' : winner === b ? 'b' : null,
+    ctx,
+  );
+}
+
+/** Runs a battle for free text: the artist it names, or a menu when several match. `userB` defaults to the caller. */
+export async function compareFor(
+  artistText: string,
+  userA: string,
+  userB: string | undefined,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const users = await twoUsers(userA, userB, ctx);
+  const match = await resolveArtist(artistText, ctx);
+  if ('choices' in match)
+    return pickerReply(
+      artistText,
+      match.choices,
+      ids.encode('pick', { userA: users[0].userId, userB: users[1].userId }),
+    );
+  return battleReply({ key: match.artist.key, title: match.artist.label }, users, ctx);
+}
+
 export const compareComponents: ComponentHandler = {
-  namespace: 'compare',
-  async handle({ action, args, values }, ctx) {
-    if (action !== 'pick' || args.length !== 2) {
-      throw new UserFacingError(EXPIRED_TEXT);
-    }
-    const users = await twoUsers(args[0] as string, args[1], ctx);
-    return { update: await battleReply(await artistByKey(values[0] ?? '', ctx), users, ctx) };
+  namespace: ids.namespace,
+  async handle(input, ctx) {
+    const pick = ids.decode(input, 'pick');
+    if (!pick) throw new UserFacingError(EXPIRED_TEXT);
+    const users = await twoUsers(pick.userA ?? '', pick.userB, ctx);
+    return { update: await battleReply(await artistByKey(input.values[0] ?? '', ctx), users, ctx) };
   },
 };

@@ -1,40 +1,22 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
-import type { APIButtonComponent } from 'discord.js';
-import type { CommandContext } from '../commands/types.ts';
-import { artistByKey, EVERYONE, resolveArtist, resolveListener } from '../lookup/resolve.ts';
-import type { Listener } from '../lookup/resolve.ts';
+import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
+import { artistByKey, resolveArtist, resolveListener } from '../lookup/resolve.ts';
 import type { Reply } from '../reply.ts';
-import { ALL_LISTENERS, artistStats } from '../services/listening/stats.ts';
-import { withCompletionCard } from './cards.ts';
+import { artistStats, EVERYONE, listenerId } from '../services/listening/stats.ts';
+import type { Listener } from '../services/listening/stats.ts';
 import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
+import { pageRows } from './buttons.ts';
+import { withCompletionCard } from './cards.ts';
+import { namespaceCodec } from './custom-id.ts';
 import { pickerReply } from './picker.ts';
-import { encodeCustomId } from './custom-id.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-const NAMESPACE = 'completion';
-
-const listenerId = (listener: Listener) => (listener.kind === 'all' ? ALL_LISTENERS : listener.userId);
-
-function pageButton(
-  label: string,
-  artistKey: string,
-  who: string,
-  page: number,
-  disabled: boolean,
-): APIButtonComponent {
-  return {
-    type: ComponentType.Button,
-    style: ButtonStyle.Secondary,
-    label,
-    custom_id: encodeCustomId(NAMESPACE, 'page', artistKey, who, page),
-    disabled,
-  };
-}
+/** `who` is a Tautulli user id or EVERYONE. */
+const ids = namespaceCodec('completion', { page: ['artistKey', 'who', 'page'], pick: ['who'] });
 
 /** The `/alex completion` answer for one page of albums in progress. */
-export async function completionReply(
+async function completionReply(
   artist: { key: string; title: string },
   listener: Listener,
   page: number,
@@ -50,20 +32,8 @@ export async function completionReply(
   const reply: Reply = {
     content: completionSentence(listener, stats, artist.title),
     embeds: [completionEmbed(listener, stats, artist.title, current)],
-    components: [],
+    components: pageRows(current, pages, (p) => ids.encode('page', { artistKey: artist.key, who, page: p })),
   };
-  if (pages > 1) {
-    // The custom_id carries the page to show: a press is stateless and survives restarts.
-    reply.components = [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          pageButton('◀ Previous', artist.key, who, current - 1, current === 0),
-          pageButton('Next ▶', artist.key, who, current + 1, current >= pages - 1),
-        ],
-      },
-    ];
-  }
   // Re-rendered on every page too: an edit replaces the message's attachments.
   return withCompletionCard(reply, { title: artist.title, thumb: all.artistThumb }, listener, stats, ctx);
 }
@@ -77,27 +47,25 @@ export async function completionFor(
   const listener = await resolveListener(userText, ctx);
   const match = await resolveArtist(artistText, ctx);
   if ('choices' in match)
-    return pickerReply(artistText, match.choices, encodeCustomId(NAMESPACE, 'pick', listenerId(listener)));
+    return pickerReply(artistText, match.choices, ids.encode('pick', { who: listenerId(listener) }));
   return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, ctx);
 }
 
 export const completionComponents: ComponentHandler = {
-  namespace: NAMESPACE,
-  async handle({ action, args, values }, ctx) {
-    switch (action) {
-      case 'page': {
-        const [artistKey = '', who = EVERYONE, page = '0'] = args;
-        const listener = await resolveListener(who, ctx);
-        return {
-          update: await completionReply(await artistByKey(artistKey, ctx), listener, Number(page) || 0, ctx),
-        };
-      }
-      case 'pick': {
-        const listener = await resolveListener(args[0] ?? EVERYONE, ctx);
-        return { update: await completionReply(await artistByKey(values[0] ?? '', ctx), listener, 0, ctx) };
-      }
-      default:
-        throw new UserFacingError(EXPIRED_TEXT);
+  namespace: ids.namespace,
+  async handle(input, ctx) {
+    const page = ids.decode(input, 'page');
+    if (page) {
+      const listener = await resolveListener(page.who ?? EVERYONE, ctx);
+      const artist = await artistByKey(page.artistKey ?? '', ctx);
+      return { update: await completionReply(artist, listener, Number(page.page) || 0, ctx) };
     }
+    const pick = ids.decode(input, 'pick');
+    if (pick) {
+      const listener = await resolveListener(pick.who ?? EVERYONE, ctx);
+      const artist = await artistByKey(input.values[0] ?? '', ctx);
+      return { update: await completionReply(artist, listener, 0, ctx) };
+    }
+    throw new UserFacingError(EXPIRED_TEXT);
   },
 };

@@ -31,3 +31,43 @@ export function decodeCustomId(id: string): CustomId | null {
   if (!namespace || !action || ![namespace, action, ...args].every((part) => PART.test(part))) return null;
   return { namespace, action, args };
 }
+
+/** How an absent optional argument travels in an id (kept as `-` so ids already posted keep working). */
+const ABSENT = '-';
+
+type ArgValues<Names extends readonly string[]> = { [N in Names[number]]: string | number | undefined };
+type DecodedArgs<Names extends readonly string[]> = { [N in Names[number]]: string | undefined };
+
+/**
+ * One namespace's ids, typed: each action names its arguments once, `encode` takes them by name and
+ * `decode` gives them back by name, or null when the id is not that action or has the wrong shape (answer
+ * "expired"). The namespace module is the only user of its codec: it builds the ids and handles them.
+ */
+export function namespaceCodec<const Actions extends Record<string, readonly string[]>>(
+  namespace: string,
+  actions: Actions,
+) {
+  return {
+    namespace,
+    encode<K extends keyof Actions & string>(action: K, args: ArgValues<Actions[K]>): string {
+      const values = args as Record<string, string | number | undefined>;
+      const names = actions[action] as readonly string[];
+      return encodeCustomId(namespace, action, ...names.map((name) => values[name] ?? ABSENT));
+    },
+    /** The action an id of this namespace names, when it is one of ours with the right number of arguments. */
+    actionOf(input: { action: string; args: readonly string[] }): (keyof Actions & string) | null {
+      if (!Object.hasOwn(actions, input.action)) return null;
+      const names = actions[input.action] as readonly string[];
+      return input.args.length === names.length ? input.action : null;
+    },
+    decode<K extends keyof Actions & string>(
+      input: { action: string; args: readonly string[] },
+      action: K,
+    ): DecodedArgs<Actions[K]> | null {
+      const names = actions[action] as readonly string[];
+      if (input.action !== action || input.args.length !== names.length) return null;
+      const entries = names.map((name, i) => [name, input.args[i] === ABSENT ? undefined : input.args[i]]);
+      return Object.fromEntries(entries) as DecodedArgs<Actions[K]>;
+    },
+  };
+}

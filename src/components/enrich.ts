@@ -1,24 +1,26 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
-import type { CommandContext } from '../commands/types.ts';
+import { ButtonStyle } from 'discord.js';
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import { applyEnrichment, planEnrichment } from '../services/credits/enrichment.ts';
 import type { CreditSource, EnrichMode, EnrichmentPlan } from '../services/credits/enrichment.ts';
-import { encodeCustomId } from './custom-id.ts';
+import { button, row } from './buttons.ts';
+import { namespaceCodec } from './custom-id.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-const NAMESPACE = 'enrich';
+/** Mode and source travel as one-letter codes to keep ids short. */
+const ids = namespaceCodec('enrich', {
+  pick: ['mode', 'source'],
+  apply: ['albumKey', 'mode', 'source'],
+  cancel: [],
+});
 const MODE_CODE: Record<EnrichMode, string> = { append: 'a', prepend: 'p' };
 const modeOf = (code: string | undefined): EnrichMode => (code === 'p' ? 'prepend' : 'append');
 const SOURCE_CODE: Record<CreditSource, string> = { auto: 'a', musicbrainz: 'm', discogs: 'd' };
 const sourceOf = (code: string | undefined): CreditSource =>
   code === 'm' ? 'musicbrainz' : code === 'd' ? 'discogs' : 'auto';
-
-function requireAdmin(ctx: CommandContext): void {
-  if (!ctx.caller.isAdmin) throw new UserFacingError('Only server admins can write album summaries.');
-}
 
 /** Preview: the credits and the new summary, with Apply and Cancel. Nothing is written yet. */
 export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
@@ -44,55 +46,43 @@ export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
       },
     ],
     components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Success,
-            label: 'Apply',
-            custom_id: encodeCustomId(
-              NAMESPACE,
-              'apply',
-              plan.albumKey,
-              MODE_CODE[mode],
-              SOURCE_CODE[plan.source],
-            ),
-          },
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            label: 'Cancel',
-            custom_id: encodeCustomId(NAMESPACE, 'cancel'),
-          },
-        ],
-      },
+      row(
+        button(
+          'Apply',
+          ids.encode('apply', {
+            albumKey: plan.albumKey,
+            mode: MODE_CODE[mode],
+            source: SOURCE_CODE[plan.source],
+          }),
+          ButtonStyle.Success,
+        ),
+        button('Cancel', ids.encode('cancel', {})),
+      ),
     ],
   };
 }
 
 /** The menu for "several albums match" (values are album rating keys). */
 export function albumPickCustomId(mode: EnrichMode, source: CreditSource): string {
-  return encodeCustomId(NAMESPACE, 'pick', MODE_CODE[mode], SOURCE_CODE[source]);
+  return ids.encode('pick', { mode: MODE_CODE[mode], source: SOURCE_CODE[source] });
 }
 
 export const enrichComponents: ComponentHandler = {
-  namespace: NAMESPACE,
-  async handle({ action, args, values }, ctx) {
-    requireAdmin(ctx);
-    switch (action) {
+  namespace: ids.namespace,
+  adminOnly: { actions: 'every', refusal: 'Only server admins can write album summaries.' },
+  async handle(input, ctx) {
+    switch (ids.actionOf(input)) {
       case 'pick': {
-        const mode = modeOf(args[0]);
-        return {
-          update: previewReply(
-            await planEnrichment(ctx.services, values[0] ?? '', mode, sourceOf(args[1])),
-            mode,
-          ),
-        };
+        const args = ids.decode(input, 'pick');
+        const mode = modeOf(args?.mode);
+        const plan = await planEnrichment(ctx.services, input.values[0] ?? '', mode, sourceOf(args?.source));
+        return { update: previewReply(plan, mode) };
       }
       case 'apply': {
         // Planned again rather than trusting an old preview: the summary may have changed since.
-        const plan = await planEnrichment(ctx.services, args[0] ?? '', modeOf(args[1]), sourceOf(args[2]));
+        const args = ids.decode(input, 'apply');
+        const mode = modeOf(args?.mode);
+        const plan = await planEnrichment(ctx.services, args?.albumKey ?? '', mode, sourceOf(args?.source));
         await applyEnrichment(ctx.services, plan, ctx.caller.id);
         ctx.logger.info(
           { album: plan.albumKey, release: plan.releaseId, by: ctx.caller.id },

@@ -3,7 +3,7 @@ import { completionComponents } from './completion.ts';
 import { enrichComponents } from './enrich.ts';
 import { leaderboardComponents } from './leaderboard.ts';
 import { monitorComponents } from './monitor.ts';
-import { remixComponents } from './remix.ts';
+import { remixComponents } from './remix/index.ts';
 import type { ComponentHandler } from './types.ts';
 import { usageComponents } from './usage.ts';
 

@@ -1,27 +1,16 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
-import type { APIButtonComponent } from 'discord.js';
 import { artistByKey, resolveArtist } from '../lookup/resolve.ts';
-import type { CommandContext } from '../commands/types.ts';
+import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import { artistLeaderboard } from '../services/listening/leaderboard.ts';
 import { leaderboardEmbed, leaderboardHeadline, leaderboardPages } from '../views/leaderboard.ts';
-import { encodeCustomId } from './custom-id.ts';
+import { pageRows } from './buttons.ts';
+import { namespaceCodec } from './custom-id.ts';
 import { pickerReply } from './picker.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-const NAMESPACE = 'leaderboard';
-
-function pageButton(label: string, artistKey: string, page: number, disabled: boolean): APIButtonComponent {
-  return {
-    type: ComponentType.Button,
-    style: ButtonStyle.Secondary,
-    label,
-    custom_id: encodeCustomId(NAMESPACE, 'page', artistKey, page),
-    disabled,
-  };
-}
+const ids = namespaceCodec('leaderboard', { page: ['artistKey', 'page'], pick: [] });
 
 /** The caller's Plex user, to mark their row. A leaderboard needs no link: no link (or database) is fine. */
 function callerUserId(ctx: CommandContext): string | undefined {
@@ -34,7 +23,7 @@ function callerUserId(ctx: CommandContext): string | undefined {
 }
 
 /** The `/alex leaderboard` answer for one page of listeners. */
-export async function leaderboardReply(
+async function leaderboardReply(
   artist: { key: string; title: string },
   page: number,
   ctx: CommandContext,
@@ -46,42 +35,28 @@ export async function leaderboardReply(
   const reply: Reply = {
     content: leaderboardHeadline(board),
     embeds: [leaderboardEmbed(board, current, callerUserId(ctx))],
-    components: [],
+    components: pageRows(current, pages, (p) => ids.encode('page', { artistKey: artist.key, page: p })),
   };
-  if (pages > 1) {
-    // The page to show travels in the custom_id: a press is stateless and survives restarts.
-    reply.components = [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          pageButton('◀ Previous', artist.key, current - 1, current === 0),
-          pageButton('Next ▶', artist.key, current + 1, current >= pages - 1),
-        ],
-      },
-    ];
-  }
   return reply;
 }
 
 /** Runs the leaderboard for free text: the artist it names, or a menu when several match. */
 export async function leaderboardFor(artistText: string, ctx: CommandContext): Promise<Reply> {
   const match = await resolveArtist(artistText, ctx);
-  if ('choices' in match) return pickerReply(artistText, match.choices, encodeCustomId(NAMESPACE, 'pick'));
+  if ('choices' in match) return pickerReply(artistText, match.choices, ids.encode('pick', {}));
   return leaderboardReply({ key: match.artist.key, title: match.artist.label }, 0, ctx);
 }
 
 export const leaderboardComponents: ComponentHandler = {
-  namespace: NAMESPACE,
-  async handle({ action, args, values }, ctx) {
-    switch (action) {
-      case 'page': {
-        const [artistKey = '', page = '0'] = args;
-        return { update: await leaderboardReply(await artistByKey(artistKey, ctx), Number(page) || 0, ctx) };
-      }
-      case 'pick':
-        return { update: await leaderboardReply(await artistByKey(values[0] ?? '', ctx), 0, ctx) };
-      default:
-        throw new UserFacingError(EXPIRED_TEXT);
+  namespace: ids.namespace,
+  async handle(input, ctx) {
+    const page = ids.decode(input, 'page');
+    if (page) {
+      const artist = await artistByKey(page.artistKey ?? '', ctx);
+      return { update: await leaderboardReply(artist, Number(page.page) || 0, ctx) };
     }
+    if (ids.decode(input, 'pick'))
+      return { update: await leaderboardReply(await artistByKey(input.values[0] ?? '', ctx), 0, ctx) };
+    throw new UserFacingError(EXPIRED_TEXT);
   },
 };

@@ -1,27 +1,33 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
-import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
-import type { CommandContext } from '../commands/types.ts';
+import { ButtonStyle } from 'discord.js';
+import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
-import type { Incident } from '../services/store.ts';
+import type { Incident } from '../services/store/index.ts';
 import { alertContent } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
-import { encodeCustomId } from './custom-id.ts';
+import { button, row } from './buttons.ts';
+import { namespaceCodec } from './custom-id.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-const NAMESPACE = 'monitor';
+/** Every action carries the incident it is about. */
+const ids = namespaceCodec('monitor', {
+  logs: ['incident'],
+  ack: ['incident'],
+  restart: ['incident'],
+  restartyes: ['incident'],
+  cancel: ['incident'],
+});
+type Action = Parameters<typeof ids.encode>[0];
 /** "More logs" attaches this many lines. */
 export const MORE_LOG_LINES = 500;
 
-type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
-type Style = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger;
-const button = (label: string, style: Style, action: string, id: number): Row['components'][number] => ({
-  type: ComponentType.Button,
-  style,
-  label,
-  custom_id: encodeCustomId(NAMESPACE, action, id),
-});
+const incidentButton = (
+  label: string,
+  style: Parameters<typeof button>[2],
+  action: Action,
+  incident: number,
+) => button(label, ids.encode(action, { incident }), style);
 
 /** The alert message: embed, log file when long, and the admin buttons (Restart only when enabled). */
 export function alertReply(
@@ -31,23 +37,21 @@ export function alertReply(
 ): Reply {
   const { embed, files } = alertContent(incident, diagnostics, ctx.config.plex.containerName);
   const buttons = [
-    button('More logs', ButtonStyle.Secondary, 'logs', incident.id),
-    button('Acknowledge', ButtonStyle.Primary, 'ack', incident.id),
+    incidentButton('More logs', ButtonStyle.Secondary, 'logs', incident.id),
+    incidentButton('Acknowledge', ButtonStyle.Primary, 'ack', incident.id),
   ];
   if (ctx.config.monitor.allowRestart)
-    buttons.push(button('Restart container', ButtonStyle.Danger, 'restart', incident.id));
-  return { embeds: [embed], files, components: [{ type: ComponentType.ActionRow, components: buttons }] };
-}
-
-function requireAdmin(ctx: CommandContext): void {
-  if (!ctx.caller.isAdmin) throw new UserFacingError('Only server admins can use the Plex alert buttons.');
+    buttons.push(incidentButton('Restart container', ButtonStyle.Danger, 'restart', incident.id));
+  return { embeds: [embed], files, components: [row(...buttons)] };
 }
 
 export const monitorComponents: ComponentHandler = {
-  namespace: NAMESPACE,
-  async handle({ action, args }, ctx) {
-    requireAdmin(ctx);
-    const incident = ctx.services.store.getIncident(Number(args[0]));
+  namespace: ids.namespace,
+  adminOnly: { actions: 'every', refusal: 'Only server admins can use the Plex alert buttons.' },
+  async handle(input, ctx) {
+    const action = ids.actionOf(input);
+    if (!action) throw new UserFacingError(EXPIRED_TEXT);
+    const incident = ctx.services.store.getIncident(Number(ids.decode(input, action)?.incident));
     if (!incident) throw new UserFacingError('This incident is no longer known.');
     const name = ctx.config.plex.containerName;
     switch (action) {
@@ -80,13 +84,10 @@ export const monitorComponents: ComponentHandler = {
               ephemeral: true,
               content: `Restart the container \`${name}\` now? Streams on the server will stop.`,
               components: [
-                {
-                  type: ComponentType.ActionRow,
-                  components: [
-                    button('Yes, restart', ButtonStyle.Danger, 'restartyes', incident.id),
-                    button('Cancel', ButtonStyle.Secondary, 'cancel', incident.id),
-                  ],
-                },
+                row(
+                  incidentButton('Yes, restart', ButtonStyle.Danger, 'restartyes', incident.id),
+                  incidentButton('Cancel', ButtonStyle.Secondary, 'cancel', incident.id),
+                ),
               ],
             },
           };

@@ -1,6 +1,7 @@
 import { ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
-import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import type { IndexEntry } from '../services/library/library-index.ts';
 

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../commands/types.ts';
+import type { CommandContext } from '../context.ts';
 import type { Reply } from '../reply.ts';
 
 /**
@@ -17,6 +17,11 @@ export interface ComponentInput {
 /** Owns one custom_id namespace: builds its components and handles presses on them. */
 export interface ComponentHandler {
   namespace: string;
+  /**
+   * Actions only admins may press, and the answer everyone else gets: the router checks it on every
+   * press, before the handler runs.
+   */
+  adminOnly?: { actions: readonly string[] | 'every'; refusal: string };
   handle(input: ComponentInput, ctx: CommandContext): Promise<ComponentResult>;
 }
 

@@ -1,55 +1,49 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
-import type { CommandContext } from '../commands/types.ts';
+import type { APIEmbed } from 'discord.js';
+import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import { fetchArtwork } from './artwork.ts';
 import type { Activity, StreamSession } from '../services/tautulli/client.ts';
-import { footerText, idleEmbed, overflowLine, sessionEmbed, streamTitle } from '../views/usage.ts';
-import { encodeCustomId } from './custom-id.ts';
+import {
+  footerText,
+  idleEmbed,
+  overflowLine,
+  sessionEmbed,
+  stopConfirmEmbed,
+  stoppedText,
+  streamTitle,
+} from '../views/usage.ts';
+import { button, row } from './buttons.ts';
+import type { Row } from './buttons.ts';
+import { namespaceCodec } from './custom-id.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-const NAMESPACE = 'usage';
+const ids = namespaceCodec('usage', { refresh: ['controls'], stop: [], kill: ['sessionId'], cancel: [] });
 const THUMB_SIZE = { width: 160, height: 160 };
 /** Session ids go into custom_ids; Plex's are short alphanumerics, anything else is not offered. */
 const SESSION_ID = /^[\w.-]{1,64}$/;
 
-type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
-
 function controls(sessions: readonly StreamSession[], adminControls: boolean): Row[] {
-  const rows: Row[] = [
-    {
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.Button,
-          style: ButtonStyle.Secondary,
-          custom_id: encodeCustomId(NAMESPACE, 'refresh', adminControls ? 'a' : 'u'),
-          label: 'Refresh',
-          emoji: { name: '🔄' },
-        },
-      ],
-    },
-  ];
+  const refresh = ids.encode('refresh', { controls: adminControls ? 'a' : 'u' });
+  const rows = [row(button('Refresh', refresh, ButtonStyle.Secondary, { emoji: '🔄' }))];
   const stoppable = sessions.filter((s) => SESSION_ID.test(s.sessionId)).slice(0, LIMITS.selectOptions);
   if (adminControls && stoppable.length > 0) {
-    rows.push({
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.StringSelect,
-          custom_id: encodeCustomId(NAMESPACE, 'stop'),
-          placeholder: 'Stop a stream… (admins)',
-          options: stoppable.map((s) => ({
-            label: truncate(`${s.user} — ${streamTitle(s)}`, LIMITS.selectLabel),
-            value: s.sessionId,
-            description: truncate(s.player || s.product || 'Unknown player', LIMITS.selectLabel),
-          })),
-        },
-      ],
-    });
+    rows.push(
+      row({
+        type: ComponentType.StringSelect,
+        custom_id: ids.encode('stop', {}),
+        placeholder: 'Stop a stream… (admins)',
+        options: stoppable.map((s) => ({
+          label: truncate(`${s.user} — ${streamTitle(s)}`, LIMITS.selectLabel),
+          value: s.sessionId,
+          description: truncate(s.player || s.product || 'Unknown player', LIMITS.selectLabel),
+        })),
+      }),
+    );
   }
   return rows;
 }
@@ -90,14 +84,6 @@ export async function activityReply(
   };
 }
 
-function requireAdmin(ctx: CommandContext): void {
-  if (!ctx.caller.isAdmin) {
-    throw new UserFacingError(
-      'Only server admins can stop streams (Manage Server permission or the admin role).',
-    );
-  }
-}
-
 async function findSession(ctx: CommandContext, sessionId: string): Promise<StreamSession> {
   const { sessions } = await ctx.services.tautulli.getActivity();
   const session = sessions.find((s) => s.sessionId === sessionId);
@@ -108,60 +94,38 @@ async function findSession(ctx: CommandContext, sessionId: string): Promise<Stre
 function confirmReply(session: StreamSession, message: string): Reply {
   return {
     ephemeral: true,
-    embeds: [
-      {
-        title: 'Stop this stream?',
-        description: truncate(
-          `**${escapeMarkdown(session.user)}** — ${escapeMarkdown(streamTitle(session))}\n` +
-            `on ${escapeMarkdown(session.player || session.product || 'an unknown player')}\n\nThey will see: “${escapeMarkdown(message)}”`,
-          LIMITS.embedDescription,
-        ),
-        color: 0xe74c3c,
-      },
-    ],
+    embeds: [stopConfirmEmbed(session, message)],
     components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Danger,
-            custom_id: encodeCustomId(NAMESPACE, 'kill', session.sessionId),
-            label: 'Stop stream',
-          },
-          {
-            type: ComponentType.Button,
-            style: ButtonStyle.Secondary,
-            custom_id: encodeCustomId(NAMESPACE, 'cancel'),
-            label: 'Cancel',
-          },
-        ],
-      },
+      row(
+        button('Stop stream', ids.encode('kill', { sessionId: session.sessionId }), ButtonStyle.Danger),
+        button('Cancel', ids.encode('cancel', {})),
+      ),
     ],
   };
 }
 
 export const usageComponents: ComponentHandler = {
-  namespace: NAMESPACE,
-  async handle({ action, args, values }, ctx) {
-    switch (action) {
+  namespace: ids.namespace,
+  adminOnly: {
+    actions: ['stop', 'kill'],
+    refusal: 'Only server admins can stop streams (Manage Server permission or the admin role).',
+  },
+  async handle(input, ctx) {
+    switch (input.action) {
       case 'refresh':
-        return { update: await usageReply(ctx, args[0] === 'a') };
+        return { update: await usageReply(ctx, ids.decode(input, 'refresh')?.controls === 'a') };
       case 'stop': {
-        requireAdmin(ctx);
-        const session = await findSession(ctx, values[0] ?? '');
+        const session = await findSession(ctx, input.values[0] ?? '');
         return { reply: confirmReply(session, ctx.config.tautulli.terminateMessage) };
       }
       case 'kill': {
-        requireAdmin(ctx);
-        const session = await findSession(ctx, args[0] ?? '');
+        const session = await findSession(ctx, ids.decode(input, 'kill')?.sessionId ?? '');
         await ctx.services.tautulli.terminateSession(session.sessionId, ctx.config.tautulli.terminateMessage);
         ctx.logger.info(
           { userId: ctx.caller.id, sessionId: session.sessionId, viewer: session.user },
           'stream stopped by admin',
         );
-        const text = `Stopped **${escapeMarkdown(session.user)}**'s stream of ${escapeMarkdown(streamTitle(session))}.`;
-        return { update: { content: truncate(text, LIMITS.content), embeds: [], components: [] } };
+        return { update: { content: stoppedText(session), embeds: [], components: [] } };
       }
       case 'cancel':
         return { update: { content: 'Cancelled: the stream keeps playing.', embeds: [], components: [] } };

@@ -1,6 +1,5 @@
 import { alertReply } from '../components/monitor.ts';
 import { UpstreamError } from '../errors.ts';
-import { probePlex } from '../services/health/monitor.ts';
 import type { MonitorEvent } from '../services/health/monitor.ts';
 import { recoveryEmbed, reminderText } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
@@ -59,7 +58,7 @@ export const plexMonitor: Job = {
   name: 'plex-monitor',
   pattern: (config) => (config.plex.url ? { everySeconds: config.monitor.pollIntervalS } : null),
   async run(ctx) {
-    const probe = await probePlex(ctx.config.plex.url as string, ctx.config.monitor.pollTimeoutMs);
+    const probe = await ctx.services.monitor.probe();
     const event = ctx.services.monitor.record(probe);
     if (event) {
       ctx.logger.info(

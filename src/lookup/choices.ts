@@ -1,18 +1,8 @@
 import type { EntryKind } from '../services/library/library-index.ts';
 import { normalize } from '../services/library/text-match.ts';
 import { LIMITS } from '../reply.ts';
-import { EVERYONE } from './resolve.ts';
-import type { Choice, CommandContext, CommandOption } from '../commands/types.ts';
-
-/** The `artist` option of the listening commands: required, autocompleted from the library index. */
-export const ARTIST_OPTION: CommandOption = {
-  name: 'artist',
-  description: 'Artist in the Plex library',
-  type: 'string',
-  required: true,
-  autocomplete: true,
-  maxLength: 200,
-};
+import { EVERYONE } from '../services/listening/stats.ts';
+import type { Choice, CommandContext } from '../context.ts';
 
 /** The budget for Tautulli's user list inside Discord's 3-second autocomplete window. */
 const USERS_BUDGET_MS = 1500;

@@ -1,13 +1,10 @@
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, truncate } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
+import { EVERYONE } from '../services/listening/stats.ts';
+import type { Listener } from '../services/listening/stats.ts';
 import type { EntryKind, IndexEntry } from '../services/library/library-index.ts';
 import { matchTier, normalize, queryWords } from '../services/library/text-match.ts';
-import type { CommandContext } from '../commands/types.ts';
-
-/** Whose listening a statistic is about: one Plex user, or everyone on the server. */
-export type Listener = { kind: 'user'; userId: string; name: string; isCaller: boolean } | { kind: 'all' };
-
-export const EVERYONE = 'all';
+import type { CommandContext } from '../context.ts';
 
 export function linkHint(invokedAs: string): string {
   const slash = invokedAs.startsWith('/') || invokedAs === 'cli';

@@ -20,8 +20,8 @@ import { createPlaylistSync } from './playlist-sync.ts';
 import type { PlaylistSync } from './playlist-sync.ts';
 import { createRemixService } from './remix/index.ts';
 import type { RemixService } from './remix/index.ts';
-import { openStore } from './store.ts';
-import type { Store } from './store.ts';
+import { openStore } from './store/index.ts';
+import type { Store } from './store/index.ts';
 import { createTautulliService } from './tautulli/client.ts';
 import type { TautulliService } from './tautulli/client.ts';
 import { createUserDirectory } from './tautulli/user-directory.ts';
@@ -101,6 +101,8 @@ export function createServices(config: Config, logger: Logger): Services {
     store,
     failureThreshold: config.monitor.failureThreshold,
     reminderMinutes: config.monitor.reminderMinutes,
+    plexUrl: config.plex.url,
+    probeTimeoutMs: config.monitor.pollTimeoutMs,
   });
   const musicbrainz = createMusicBrainzService({
     ...config.musicbrainz,

@@ -2,7 +2,7 @@ import { toUserMessage, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { chosenMusicSections, PLEX_TYPE } from './plex/client.ts';
 import type { PlexItem, PlexService } from './plex/client.ts';
-import type { Store } from './store.ts';
+import type { Store } from './store/index.ts';
 
 /**
  * Keeps a dumb Plex playlist equal to every music track rated at least `minRating`: rated tracks come

@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
-import type { Listener } from '../lookup/resolve.ts';
-import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
+import type { Listener } from '../services/listening/stats.ts';
+import { LIMITS, progressBar } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import { percent } from '../services/listening/stats.ts';
 import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
 

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
+import { LIMITS, progressBar } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Leaderboard, LeaderboardEntry } from '../services/listening/leaderboard.ts';
 import { percent } from '../services/listening/stats.ts';
 

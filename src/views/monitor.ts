@@ -1,8 +1,9 @@
 import type { APIEmbed } from 'discord.js';
-import { LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { truncate } from '../markdown.ts';
 import type { ReplyFile } from '../reply.ts';
 import type { ContainerInfo } from '../services/health/docker.ts';
-import type { Incident } from '../services/store.ts';
+import type { Incident } from '../services/store/index.ts';
 
 /** What Docker told us about the Plex container: its details, missing, or why we could not ask. */
 export type Diagnostics =

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import { escapeMarkdown, LIMITS, truncate } from '../reply.ts';
+import { LIMITS } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { SyncReport, SyncTrack } from '../services/playlist-sync.ts';
 
 /** Track names listed per side before "… and N more". */

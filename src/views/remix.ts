@@ -1,93 +1,26 @@
-import { ButtonStyle, ComponentType } from 'discord.js';
-import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
-import { encodeCustomId } from '../components/custom-id.ts';
-import { escapeMarkdown, progressBar, truncate } from '../reply.ts';
-import type { Reply } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
+import { progressBar } from '../reply.ts';
 import { formatSize } from '../services/remix/bitrate.ts';
 import type { RemixOutput, RemixUpdate } from '../services/remix/index.ts';
-import { describeRecipe, REMIX_DEFAULT_DB, STEMS } from '../services/remix/stems.ts';
+import { describeRecipe } from '../services/remix/stems.ts';
 import type { RemixRecipe, Stem } from '../services/remix/stems.ts';
 
-type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
-export const REMIX_NAMESPACE = 'remix';
-
-const STEM_LABELS: Record<Stem, string> = {
+export const STEM_LABELS: Record<Stem, string> = {
   vocals: '🎤 Vocals',
   drums: '🥁 Drums',
   bass: '🎸 Bass',
   other: '🎹 Other (everything else)',
 };
 
-/** Where the stem menu sits: in the wizard (edited in place) or under a finished remix (answers anew). */
-export type MenuOrigin = 'wizard' | 'result';
-
-export function stemMenu(
-  ratingKey: string,
-  origin: MenuOrigin,
-  preset: { stem?: Stem; mode?: 'boost' | 'reduce'; db?: number } = {},
-): Row {
-  const mode = preset.mode === 'boost' ? 'b' : preset.mode === 'reduce' ? 'r' : '-';
-  const db = preset.db ?? '-';
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      {
-        type: ComponentType.StringSelect,
-        custom_id: encodeCustomId(
-          REMIX_NAMESPACE,
-          'stem',
-          ratingKey,
-          origin === 'wizard' ? 'w' : 'r',
-          mode,
-          db,
-        ),
-        placeholder: origin === 'wizard' ? 'Choose a stem' : 'Remix again: choose a stem',
-        options: STEMS.map((stem) => ({
-          label: STEM_LABELS[stem],
-          value: stem,
-          default: stem === preset.stem,
-        })),
-      },
-    ],
-  };
-}
-
-function gainButtons(ratingKey: string, stem: Stem, preset: Partial<RemixRecipe> & { mode?: string }): Row {
-  const boost = preset.mode === 'boost' && preset.db !== undefined ? preset.db : REMIX_DEFAULT_DB.boost;
-  const reduce = preset.mode === 'reduce' && preset.db !== undefined ? preset.db : REMIX_DEFAULT_DB.reduce;
-  const button = (db: number, label: string, primary: boolean) => ({
-    type: ComponentType.Button as const,
-    style: primary ? (ButtonStyle.Primary as const) : (ButtonStyle.Secondary as const),
-    label: `${label} ${describeRecipe({ stem, db })}`,
-    custom_id: encodeCustomId(REMIX_NAMESPACE, 'go', ratingKey, stem, db),
-  });
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      button(boost, 'Boost', preset.mode !== 'reduce'),
-      button(reduce, 'Reduce', preset.mode === 'reduce'),
-    ],
-  };
-}
-
 function trackLine(label: string): string {
   return `**${escapeMarkdown(truncate(label, 150))}**`;
 }
 
-/** The stem-picker wizard: choose a stem, then Boost or Reduce. */
-export function wizardReply(
-  ratingKey: string,
-  label: string,
-  preset: { mode?: 'boost' | 'reduce'; db?: number; stem?: Stem },
-): Reply {
-  const rows = [stemMenu(ratingKey, 'wizard', preset)];
-  if (preset.stem) rows.push(gainButtons(ratingKey, preset.stem, preset));
-  return {
-    content: preset.stem
-      ? `🎛️ ${trackLine(label)}: turn the **${preset.stem}** up or down.`
-      : `🎛️ ${trackLine(label)}: which part of the track should change?`,
-    components: rows,
-  };
+/** The wizard's question: which stem, or (once chosen) up or down. */
+export function wizardText(label: string, stem: Stem | undefined): string {
+  return stem
+    ? `🎛️ ${trackLine(label)}: turn the **${stem}** up or down.`
+    : `🎛️ ${trackLine(label)}: which part of the track should change?`;
 }
 
 function phaseText(update: RemixUpdate | undefined): string {
@@ -110,50 +43,24 @@ function phaseText(update: RemixUpdate | undefined): string {
   }
 }
 
-export function progressReply(
-  label: string,
-  recipe: RemixRecipe,
-  update: RemixUpdate | undefined,
-  jobId: string | undefined,
-): Reply {
-  const cancellable = jobId !== undefined && update?.phase !== 'mixing' && update?.phase !== 'uploading';
-  return {
-    content: `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${phaseText(update)}`,
-    components: cancellable
-      ? [
-          {
-            type: ComponentType.ActionRow,
-            components: [
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Danger,
-                label: 'Cancel',
-                custom_id: encodeCustomId(REMIX_NAMESPACE, 'cancel', jobId),
-              },
-            ],
-          },
-        ]
-      : [],
-  };
+/** Track, recipe and where the job is now. */
+export function progressText(label: string, recipe: RemixRecipe, update: RemixUpdate | undefined): string {
+  return `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${phaseText(update)}`;
 }
 
-export function resultReply(
-  ratingKey: string,
+export function resultText(
   label: string,
   recipe: RemixRecipe,
-  output: RemixOutput,
+  output: Pick<RemixOutput, 'bitrateKbps' | 'fromCache'>,
   requesterId: string,
-): Reply {
+): string {
   const quality = output.bitrateKbps < 320 ? ` (lowered to fit Discord’s upload limit)` : '';
-  return {
-    content:
-      `🎛️ ${trackLine(label)} · **${describeRecipe(recipe)}** · MP3 ${output.bitrateKbps} kbps${quality}` +
-      `\n-# Remixed for <@${requesterId}>${output.fromCache ? ' from cached stems' : ''}.`,
-    files: [{ name: output.name, data: output.data, description: `${label}, ${describeRecipe(recipe)}` }],
-    components: [stemMenu(ratingKey, 'result')],
-  };
+  return (
+    `🎛️ ${trackLine(label)} · **${describeRecipe(recipe)}** · MP3 ${output.bitrateKbps} kbps${quality}` +
+    `\n-# Remixed for <@${requesterId}>${output.fromCache ? ' from cached stems' : ''}.`
+  );
 }
 
-export function failureReply(label: string, recipe: RemixRecipe, message: string): Reply {
-  return { content: `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${message}`, components: [] };
+export function failureText(label: string, recipe: RemixRecipe, message: string): string {
+  return `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${message}`;
 }

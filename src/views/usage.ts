@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import { escapeMarkdown, LIMITS, progressBar, truncate } from '../reply.ts';
+import { LIMITS, progressBar } from '../reply.ts';
+import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Activity, StreamSession } from '../services/tautulli/client.ts';
 
 /** Pure rendering of Tautulli activity into embeds; no I/O, so it is easy to test and to benchmark. */
@@ -124,4 +125,22 @@ export function idleEmbed(activity: Activity): APIEmbed {
 export function overflowLine(hidden: readonly StreamSession[]): string {
   const names = hidden.map((s) => `${escapeMarkdown(s.user)} (${escapeMarkdown(streamTitle(s))})`).join(', ');
   return truncate(`…and ${hidden.length} more: ${names}`, 1000);
+}
+
+/** The admin's "Stop this stream?" question, with the message the viewer will see. */
+export function stopConfirmEmbed(session: StreamSession, message: string): APIEmbed {
+  return {
+    title: 'Stop this stream?',
+    description: truncate(
+      `**${escapeMarkdown(session.user)}** — ${escapeMarkdown(streamTitle(session))}\n` +
+        `on ${escapeMarkdown(session.player || session.product || 'an unknown player')}\n\nThey will see: “${escapeMarkdown(message)}”`,
+      LIMITS.embedDescription,
+    ),
+    color: 0xe74c3c,
+  };
+}
+
+export function stoppedText(session: StreamSession): string {
+  const text = `Stopped **${escapeMarkdown(session.user)}**'s stream of ${escapeMarkdown(streamTitle(session))}.`;
+  return truncate(text, LIMITS.content);
 }

@@ -26,22 +26,21 @@ export interface BatchOptions {
   force: boolean;
   mode: EnrichMode;
   by: string;
-  /** MusicBrainz requests per second (null = unthrottled mirror): the first ETA, before albums are timed. */
-  ratePerSecond: number | null;
+  /**
+   * MusicBrainz requests per second for the first ETA, before albums are timed (null = unthrottled mirror);
+   * by default the rate the MusicBrainz client keeps to.
+   */
+  ratePerSecond?: number | null;
   onProgress(done: number, total: number, etaSeconds: number | null): void;
 }
 
 /** MusicBrainz calls per album: a Guid or search lookup, then the release with its relations. */
 const REQUESTS_PER_ALBUM = 2.5;
 
-async function albumsToEnrich(
-  services: Services,
-  sections: readonly string[],
-  genre: string | undefined,
-): Promise<PlexItem[]> {
+async function albumsToEnrich(services: Services, genre: string | undefined): Promise<PlexItem[]> {
   const albums: PlexItem[] = [];
   const wanted = genre?.trim().toLowerCase();
-  for (const section of await chosenMusicSections(services.plex, sections)) {
+  for (const section of await chosenMusicSections(services.plex, services.library.sections)) {
     const sectionAlbums = await services.plex.listSection(section.id, PLEX_TYPE.album);
     if (!wanted) {
       albums.push(...sectionAlbums);
@@ -72,12 +71,8 @@ function classify(error: unknown): { outcome: BatchOutcome; detail: string } {
   return { outcome: 'failed', detail: text };
 }
 
-export async function enrichLibrary(
-  services: Services,
-  sections: readonly string[],
-  options: BatchOptions,
-): Promise<BatchRow[]> {
-  const albums = await albumsToEnrich(services, sections, options.genre);
+export async function enrichLibrary(services: Services, options: BatchOptions): Promise<BatchRow[]> {
+  const albums = await albumsToEnrich(services, options.genre);
   if (albums.length === 0) {
     throw new UserFacingError(
       options.genre
@@ -114,7 +109,9 @@ export async function enrichLibrary(
     }
     const remaining = albums.length - i - 1;
     const measured = worked > 0 ? (Date.now() - started) / 1000 / worked : null;
-    const firstGuess = options.ratePerSecond ? REQUESTS_PER_ALBUM / options.ratePerSecond : null;
+    const rate =
+      options.ratePerSecond === undefined ? services.musicbrainz.ratePerSecond : options.ratePerSecond;
+    const firstGuess = rate ? REQUESTS_PER_ALBUM / rate : null;
     const perAlbum = worked >= 3 ? measured : (firstGuess ?? measured);
     options.onProgress(i + 1, albums.length, perAlbum === null ? null : Math.round(perAlbum * remaining));
   }

@@ -4,7 +4,7 @@ import type { DiscogsService } from './discogs.ts';
 import type { MusicBrainzService } from './musicbrainz.ts';
 import { musicBrainzId } from '../plex/client.ts';
 import type { PlexService } from '../plex/client.ts';
-import type { Store } from '../store.ts';
+import type { Store } from '../store/index.ts';
 import { withBlock } from './summary-block.ts';
 
 /**

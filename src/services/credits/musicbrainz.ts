@@ -27,6 +27,8 @@ export interface MusicBrainzService {
   resolveRelease(mbid: string): Promise<string | null>;
   /** The best release for artist + title (and track count when known), or null. */
   searchRelease(artist: string, title: string, trackCount?: number): Promise<string | null>;
+  /** Requests per second this client keeps to (MUSICBRAINZ_RATE_LIMIT); null = no limit (a mirror). */
+  readonly ratePerSecond: number | null;
 }
 
 export interface MusicBrainzOptions {
@@ -106,6 +108,7 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
   }
 
   return {
+    ratePerSecond: options.ratePerSecond,
     async releaseCredits(releaseId) {
       const release = (await call(
         'release',

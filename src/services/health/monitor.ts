@@ -1,4 +1,4 @@
-import type { Incident, Store } from '../store.ts';
+import type { Incident, Store } from '../store/index.ts';
 
 /**
  * Plex health: an HTTP probe of `/identity` and the up → pending → down → up state machine of Uptime Kuma.
@@ -64,7 +64,11 @@ export async function probePlex(baseUrl: string, timeoutMs: number): Promise<Pro
   }
 }
 
+const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+
 export interface Monitor {
+  /** One probe of the configured Plex (PLEX_URL, within the monitor's probe timeout). */
+  probe(): Promise<ProbeResult>;
   record(probe: ProbeResult): MonitorEvent | null;
   state(): MonitorState;
   lastProbe(): ProbeResult | undefined;
@@ -74,6 +78,9 @@ export function createMonitor(options: {
   store: Store;
   failureThreshold: number;
   reminderMinutes: number;
+  /** Plex's address and how long a probe may take; without a URL every probe fails as not configured. */
+  plexUrl?: string | undefined;
+  probeTimeoutMs?: number;
 }): Monitor {
   const { store } = options;
   let open: Incident | undefined;
@@ -94,6 +101,10 @@ export function createMonitor(options: {
   };
 
   return {
+    probe: async () =>
+      options.plexUrl
+        ? probePlex(options.plexUrl, options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS)
+        : { ok: false, ms: 0, reason: 'PLEX_URL is not set', at: Date.now() },
     state: () => (load(), state),
     lastProbe: () => last,
     record(probe) {

@@ -19,6 +19,8 @@ export interface IndexEntry extends Searchable {
 }
 
 export interface LibraryIndex {
+  /** The music sections this bot works with (PLEX_MUSIC_SECTIONS, by id or title; empty = all). */
+  readonly sections: readonly string[];
   /** Rebuilds from Plex; concurrent calls share one build. A failed build keeps the previous index. */
   refresh(): Promise<void>;
   /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
@@ -124,6 +126,7 @@ export function createLibraryIndex(options: {
   }
 
   const index: LibraryIndex = {
+    sections: options.sections,
     refresh() {
       building ??= build()
         .catch((error: unknown) => {

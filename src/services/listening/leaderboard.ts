@@ -1,4 +1,4 @@
-import { ALL_LISTENERS, artistStats, EACH_LISTENER } from './stats.ts';
+import { EVERYONE, artistStats, EACH_LISTENER } from './stats.ts';
 import type { ListenerStats } from './stats.ts';
 import type { PlexService } from '../plex/client.ts';
 import type { TautulliService } from '../tautulli/client.ts';
@@ -45,12 +45,12 @@ export async function artistLeaderboard(
   artist: { key: string; title: string },
 ): Promise<Leaderboard> {
   const [stats, users] = await Promise.all([
-    artistStats(services, artist, [ALL_LISTENERS, EACH_LISTENER]),
+    artistStats(services, artist, [EVERYONE, EACH_LISTENER]),
     services.users.list(),
   ]);
   const names = new Map(users.map((u) => [u.userId, u.name]));
   const unranked = [...stats.listeners]
-    .filter(([id, s]) => id !== ALL_LISTENERS && s.played > 0)
+    .filter(([id, s]) => id !== EVERYONE && s.played > 0)
     .map(([userId, s]) => ({
       userId,
       // A user removed from Tautulli keeps their history rows: still ranked, by id.
@@ -71,7 +71,7 @@ export async function artistLeaderboard(
     artist,
     total: stats.tracks.size,
     entries,
-    everyone: stats.listeners.get(ALL_LISTENERS) as ListenerStats,
+    everyone: stats.listeners.get(EVERYONE) as ListenerStats,
     notPlayed: users.filter((u) => u.isActive && !ranked.has(u.userId)).length,
   };
 }

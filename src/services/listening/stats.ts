@@ -29,6 +29,13 @@ export interface ListenerStats {
   albumsCompleted: number;
 }
 
+/** Whose listening a statistic is about: one Plex user, or everyone on the server. */
+export type Listener = { kind: 'user'; userId: string; name: string; isCaller: boolean } | { kind: 'all' };
+
+/** The stats key of a listener: its Tautulli user id, or EVERYONE. */
+export const listenerId = (listener: Listener): string =>
+  listener.kind === 'all' ? EVERYONE : listener.userId;
+
 export interface ArtistStats {
   artistKey: string;
   artistTitle: string;
@@ -40,7 +47,11 @@ export interface ArtistStats {
   listeners: Map<string, ListenerStats>;
 }
 
-export const ALL_LISTENERS = 'all';
+/**
+ * Stands for everyone on the server as one listener: the stats key, the `user:all` argument and the value
+ * carried in component ids all use this one word.
+ */
+export const EVERYONE = 'all';
 /** Stands for every user with plays of the artist, each on their own (the leaderboard), from one walk. */
 export const EACH_LISTENER = 'each';
 
@@ -78,14 +89,14 @@ function statsFor(
   };
 }
 
-/** Completion of one artist for each listener id (Tautulli user ids, ALL_LISTENERS or EACH_LISTENER). */
+/** Completion of one artist for each listener id (Tautulli user ids, EVERYONE or EACH_LISTENER). */
 export async function artistStats(
   services: { plex: PlexService; tautulli: TautulliService },
   artist: { key: string; title: string },
   listenerIds: readonly string[],
 ): Promise<ArtistStats> {
-  const userIds = listenerIds.filter((id) => id !== ALL_LISTENERS && id !== EACH_LISTENER);
-  const wantsAll = listenerIds.includes(ALL_LISTENERS) || listenerIds.includes(EACH_LISTENER);
+  const userIds = listenerIds.filter((id) => id !== EVERYONE && id !== EACH_LISTENER);
+  const wantsAll = listenerIds.includes(EVERYONE) || listenerIds.includes(EACH_LISTENER);
   const [leaves, children, counts] = await Promise.all([
     services.plex.allLeaves(artist.key),
     services.plex.children(artist.key),
@@ -113,7 +124,7 @@ export async function artistStats(
   const listeners = new Map<string, ListenerStats>();
   const ids = listenerIds.flatMap((id) => (id === EACH_LISTENER ? [...counts.keys()] : [id]));
   for (const id of ids) {
-    const plays = id === ALL_LISTENERS ? mergeAll(counts) : (counts.get(id) ?? new Map<string, number>());
+    const plays = id === EVERYONE ? mergeAll(counts) : (counts.get(id) ?? new Map<string, number>());
     listeners.set(id, statsFor(plays, tracks, albums));
   }
   return {

@@ -4,13 +4,7 @@ import { downloadPart } from './download.ts';
 import { createPlexTransport } from './transport.ts';
 import { createPlexWrites } from './writes.ts';
 import type { PlexWrites } from './writes.ts';
-import {
-  hubContainer,
-  identityContainer,
-  itemContainer,
-  parseItems,
-  sectionContainer,
-} from './schema.ts';
+import { hubContainer, identityContainer, itemContainer, parseItems, sectionContainer } from './schema.ts';
 import type { PlexItem } from './schema.ts';
 
 export type { PlexItem } from './schema.ts';

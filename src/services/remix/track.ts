@@ -1,5 +1,5 @@
 import { UserFacingError } from '../../errors.ts';
-import { escapeMarkdown, truncate } from '../../reply.ts';
+import { escapeMarkdown, truncate } from '../../markdown.ts';
 import type { PlexService } from '../plex/client.ts';
 
 /** A Plex track as the remix needs it. */

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { boardTable } from './board.ts';
+import type { BoardTable } from './board.ts';
+import { enrichmentTable } from './enrichments.ts';
+import type { EnrichmentTable } from './enrichments.ts';
+import { incidentTable } from './incidents.ts';
+import type { IncidentTable } from './incidents.ts';
+import { linkTable } from './links.ts';
+import type { LinkTable } from './links.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { syncRunTable } from './sync-runs.ts';
+import type { SyncRunTable } from './sync-runs.ts';
+
+export type { AlbumEnrichment } from './enrichments.ts';
+export type { Incident } from './incidents.ts';
+export type { UserLink } from './links.ts';
+export type { SyncRun } from './sync-runs.ts';
+
+/** The bot's own state in one SQLite file under DATA_DIR: one module per table, one store for all. */
+export interface Store extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable {
+  close(): void;
+}
+
+export const DATABASE_FILE = 'autoalex.db';
+
+/** Opens (creating if needed) the database; `':memory:'` gives a throwaway store. */
+export function openStore(dataDir: string | ':memory:'): Store {
+  let file: string = dataDir;
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, DATABASE_FILE);
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+
+  return {
+    ...linkTable(db),
+    ...incidentTable(db),
+    ...enrichmentTable(db),
+    ...syncRunTable(db),
+    ...boardTable(db),
+    close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Schema changes are numbered migrations applied in order and recorded in `PRAGMA user_version`, so an old
+ * database upgrades in place and nothing is lost. Append only: never edit or reorder an applied migration.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE user_links (
+     discord_user_id TEXT PRIMARY KEY,
+     plex_user_id TEXT NOT NULL,
+     plex_user_name TEXT NOT NULL,
+     linked_by TEXT NOT NULL,
+     linked_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE playlist_sync_runs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     playlist TEXT NOT NULL,
+     trigger TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     finished_at INTEGER NOT NULL,
+     added INTEGER NOT NULL,
+     removed INTEGER NOT NULL,
+     kept INTEGER NOT NULL,
+     dry_run INTEGER NOT NULL,
+     error TEXT
+   )`,
+  `CREATE TABLE incidents (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     started_at INTEGER NOT NULL,
+     confirmed_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     reason TEXT NOT NULL,
+     alert_channel_id TEXT,
+     alert_message_id TEXT,
+     acknowledged_by TEXT,
+     acknowledged_at INTEGER
+   )`,
+  `CREATE TABLE album_enrichments (
+     album_key TEXT PRIMARY KEY,
+     section_id TEXT NOT NULL,
+     original_summary TEXT NOT NULL,
+     credits TEXT NOT NULL,
+     release_id TEXT NOT NULL,
+     enriched_by TEXT NOT NULL,
+     enriched_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE board_messages (
+     channel_id TEXT PRIMARY KEY,
+     message_id TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   )`,
+];
