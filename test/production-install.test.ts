@@ -82,6 +82,10 @@ describe('the production install', () => {
         process.env,
       );
       expect(built.code, tail(built.stdout + built.stderr)).toBe(0);
+      // The build holds the bot and the deploy script only: no tests, fakes, demo or benchmarks.
+      for (const dev of ['test', 'fakes', 'bench', 'scripts/demo.js'])
+        expect(existsSync(join(dir, 'app/dist', dev)), `dist/${dev} was built`).toBe(false);
+      expect(existsSync(join(dir, 'app/dist/scripts/deploy-commands.js'))).toBe(true);
       const app = join(dir, 'app');
       copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
       copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
