@@ -29,12 +29,24 @@ export class UpstreamError extends Error {
   readonly service: UpstreamService;
   readonly kind: UpstreamErrorKind;
   readonly status: number | undefined;
-  constructor(service: UpstreamService, kind: UpstreamErrorKind, detail: string, status?: number) {
+  /**
+   * Words for the user when the service knows better than the kind's generic sentence (Docker: "permission
+   * denied on the socket, add the group"); written by the service, never from request configs.
+   */
+  readonly userText: string | undefined;
+  constructor(
+    service: UpstreamService,
+    kind: UpstreamErrorKind,
+    detail: string,
+    status?: number,
+    userText?: string,
+  ) {
     super(`${service} ${kind}: ${detail}`);
     this.name = 'UpstreamError';
     this.service = service;
     this.kind = kind;
     this.status = status;
+    this.userText = userText;
   }
 }
 
@@ -65,7 +77,7 @@ export function newIncidentId(): string {
 export function toUserMessage(error: unknown): UserMessage {
   if (error instanceof UserFacingError) return { text: error.message };
   if (error instanceof UpstreamError)
-    return { text: KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
+    return { text: error.userText ?? KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
   const incidentId = newIncidentId();
   return {
     text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`,

@@ -1,10 +1,9 @@
-import { sendToChannel } from './bot/channel.ts';
-import { createDiscordActions } from './bot/discord-actions.ts';
 import { startHeartbeat } from './bot/heartbeat.ts';
 import { startBot } from './bot/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDotEnv } from './env-file.ts';
 import { createLogger } from './logger.ts';
+import { createJobContext } from './jobs/context.ts';
 import { JOBS, startJobs } from './jobs/index.ts';
 import { createNowPlayingBoard } from './jobs/now-playing-board.ts';
 import { createServices } from './services/index.ts';
@@ -35,16 +34,7 @@ async function main(): Promise<void> {
   // DATA_DIR/heartbeat tells the Docker HEALTHCHECK (src/healthcheck.ts) whether Discord is connected.
   const heartbeat = startHeartbeat(bot.client, config.dataDir, logger);
   const board = createNowPlayingBoard();
-  const stopJobs = startJobs(
-    {
-      config,
-      services,
-      logger,
-      notify: (channelId, reply) => sendToChannel(bot.client, channelId, reply, logger),
-      discord: createDiscordActions(bot.client, logger),
-    },
-    [...JOBS, board],
-  );
+  const stopJobs = startJobs(createJobContext(bot.client, { config, services, logger }), [...JOBS, board]);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopJobs();

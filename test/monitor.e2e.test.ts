@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sendToChannel } from '../src/bot/channel.ts';
+import { createJobContext } from '../src/jobs/context.ts';
 import { plexMonitor } from '../src/jobs/plex-monitor.ts';
 import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
@@ -20,13 +20,12 @@ async function harness(
   env: Record<string, string> = {},
 ): Promise<Harness & { ctx: JobContext; tick(): Promise<void> }> {
   const h = await startHarness({ library, docker: true, env: { PLEX_POLL_TIMEOUT: '1', ...env } });
-  const logger = createSilentLogger();
-  const ctx: JobContext = {
+  // The production wiring (src/index.ts uses the same function), so a reply that it drops is caught here.
+  const ctx = createJobContext(h.bot.client, {
     config: h.config,
     services: h.services,
-    logger,
-    notify: (channelId, reply, replyTo) => sendToChannel(h.bot.client, channelId, reply, logger, replyTo),
-  };
+    logger: createSilentLogger(),
+  });
   return Object.assign(h, { ctx, tick: () => plexMonitor.run(ctx) });
 }
 

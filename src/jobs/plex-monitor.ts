@@ -7,6 +7,7 @@ import type { Job, JobContext } from './types.ts';
 
 function dockerProblem(error: unknown, dockerHost: string | undefined): string {
   const where = dockerHost ?? '/var/run/docker.sock';
+  if (error instanceof UpstreamError && error.userText) return error.userText;
   if (error instanceof UpstreamError && error.kind === 'unauthorized') {
     return `Docker at ${where} refused to answer (a socket proxy needs CONTAINERS=1).`;
   }

@@ -66,47 +66,107 @@ export function logLines(text: string): string[] {
   return lines;
 }
 
-function toDockerError(error: unknown): UpstreamError {
-  const e = error as { statusCode?: number; code?: string };
+/**
+ * How long a restart may take: Docker waits the container's stop timeout (10 s by default) before it kills a
+ * process that ignores SIGTERM, then starts it again. The ordinary upstream timeout is far too short for that.
+ */
+export const RESTART_TIMEOUT_MS = 60_000;
+
+type DockerCall = 'inspect' | 'logs' | 'restart';
+
+/**
+ * Docker errors in words an admin can act on. A timed-out call is destroyed by docker-modem without an error
+ * of its own and surfaces as ECONNRESET, so a reset at or after the deadline counts as a timeout.
+ */
+function toDockerError(
+  error: unknown,
+  call: DockerCall,
+  elapsedMs: number,
+  timeoutMs: number,
+  where: string,
+): UpstreamError {
+  const e = error as { statusCode?: number; code?: string; message?: string };
+  const seconds = Math.round(timeoutMs / 1000);
   if (e?.statusCode === 404) return new UpstreamError('docker', 'not_found', 'no such container', 404);
   if (e?.statusCode === 401 || e?.statusCode === 403) {
-    return new UpstreamError('docker', 'unauthorized', `HTTP ${e.statusCode}`, e.statusCode);
+    // Docker itself has no credentials: a 403 comes from a socket proxy that does not allow this call.
+    const text =
+      call === 'restart'
+        ? `The Docker socket proxy at ${where} refuses restarts: allow writes on it (docker-socket-proxy: POST=1) or restart the container yourself.`
+        : `The Docker socket proxy at ${where} refuses to read containers: allow it (docker-socket-proxy: CONTAINERS=1).`;
+    return new UpstreamError('docker', 'unauthorized', `HTTP ${e.statusCode}`, e.statusCode, text);
   }
   if (typeof e?.statusCode === 'number')
     return new UpstreamError('docker', 'bad_response', `HTTP ${e.statusCode}`, e.statusCode);
-  if (e?.code === 'ETIMEDOUT' || e?.code === 'ESOCKETTIMEDOUT')
-    return new UpstreamError('docker', 'timeout', e.code);
+  if (e?.code === 'EACCES') {
+    return new UpstreamError(
+      'docker',
+      'unauthorized',
+      'EACCES',
+      undefined,
+      `Permission denied on the Docker socket ${where}: run Autoalex with the socket's group (docker run --group-add <the gid of \`stat -c %g ${where}\`>; on Unraid, add it to Extra Parameters), or use a socket proxy.`,
+    );
+  }
+  const timedOut =
+    e?.code === 'ETIMEDOUT' ||
+    e?.code === 'ESOCKETTIMEDOUT' ||
+    /timeout/i.test(e?.message ?? '') ||
+    (e?.code === 'ECONNRESET' && elapsedMs >= timeoutMs - 100);
+  if (timedOut) {
+    const text =
+      call === 'restart'
+        ? `Docker did not confirm the restart within ${seconds} s. It may still be restarting: check \`/alex status\` in a minute.`
+        : `Docker at ${where} did not answer within ${seconds} s.`;
+    return new UpstreamError('docker', 'timeout', e?.code ?? 'timeout', undefined, text);
+  }
   return new UpstreamError('docker', 'unreachable', e?.code ?? 'engine unreachable');
 }
 
 export function createDockerService(options: {
   dockerHost: string | undefined;
   timeoutMs: number;
+  /** For restarts only (default RESTART_TIMEOUT_MS): they wait out the container's stop timeout. */
+  restartTimeoutMs?: number;
   logger: Logger;
 }): DockerService {
   const logger = options.logger.child({ svc: 'docker' });
-  // Loaded on first use: dockerode is a third of a second of start-up for a feature that may never run.
-  let client: Promise<Docker> | undefined;
-  const container = async (name: string) => {
-    client ??= import('dockerode').then(
-      ({ default: DockerClient }) =>
-        new DockerClient({ ...dockerConnection(options.dockerHost), timeout: options.timeoutMs }),
-    );
-    return (await client).getContainer(name);
+  const where = options.dockerHost ?? '/var/run/docker.sock';
+  const timeouts: Record<DockerCall, number> = {
+    inspect: options.timeoutMs,
+    logs: options.timeoutMs,
+    restart: options.restartTimeoutMs ?? RESTART_TIMEOUT_MS,
   };
-  const guard = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+  // Loaded on first use: dockerode is a third of a second of start-up for a feature that may never run.
+  // docker-modem takes its timeout per client, hence one client per deadline.
+  const clients = new Map<number, Promise<Docker>>();
+  const client = (timeout: number) => {
+    let made = clients.get(timeout);
+    if (!made) {
+      made = import('dockerode').then(
+        ({ default: DockerClient }) => new DockerClient({ ...dockerConnection(options.dockerHost), timeout }),
+      );
+      clients.set(timeout, made);
+    }
+    return made;
+  };
+  const guard = async <T>(
+    call: DockerCall,
+    name: string,
+    work: (c: Docker.Container) => Promise<T>,
+  ): Promise<T> => {
+    const started = performance.now();
     try {
-      return await work();
+      return await work((await client(timeouts[call])).getContainer(name));
     } catch (error) {
-      const mapped = toDockerError(error);
-      logger.warn({ what, kind: mapped.kind, status: mapped.status }, 'docker call failed');
+      const mapped = toDockerError(error, call, performance.now() - started, timeouts[call], where);
+      logger.warn({ what: call, kind: mapped.kind, status: mapped.status }, 'docker call failed');
       throw mapped;
     }
   };
   return {
     async inspect(name) {
       try {
-        const info = await guard('inspect', () => container(name).then((c) => c.inspect()));
+        const info = await guard('inspect', name, (c) => c.inspect());
         // docker-modem hands back the raw Buffer when the body is not JSON: a broken answer, not a container.
         if (Buffer.isBuffer(info) || typeof info?.State !== 'object') {
           throw new UpstreamError('docker', 'bad_response', 'inspect: unexpected body');
@@ -128,10 +188,8 @@ export function createDockerService(options: {
       }
     },
     async logs(name, lines) {
-      const raw = await guard('logs', () =>
-        container(name).then((c) =>
-          c.logs({ stdout: true, stderr: true, tail: lines, follow: false, timestamps: false }),
-        ),
+      const raw = await guard('logs', name, (c) =>
+        c.logs({ stdout: true, stderr: true, tail: lines, follow: false, timestamps: false }),
       );
       // docker-modem JSON-parses any body it can: a TTY log tail that happens to be JSON comes back parsed.
       const buffer = Buffer.isBuffer(raw)
@@ -140,7 +198,7 @@ export function createDockerService(options: {
       return logLines(demultiplex(buffer)).slice(-lines);
     },
     async restart(name) {
-      await guard('restart', () => container(name).then((c) => c.restart()));
+      await guard('restart', name, (c) => c.restart());
       logger.info({ container: name }, 'container restarted');
     },
   };
