@@ -1,5 +1,6 @@
 import { startHeartbeat } from './bot/heartbeat.ts';
 import { startBot } from './bot/index.ts';
+import { registerCommands } from './bot/register.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDotEnv } from './env-file.ts';
 import { createLogger } from './logger.ts';
@@ -31,6 +32,13 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
     process.exit(1);
   });
+  // In the background: the bot answers meanwhile, and a refusal only means the old definition stays.
+  void registerCommands(bot.client, { config, store: services.store, logger }).catch((error: unknown) =>
+    logger.warn(
+      { err: error },
+      'could not register /alex with Discord; `npm run deploy-commands` does it by hand',
+    ),
+  );
   // DATA_DIR/heartbeat tells the Docker HEALTHCHECK (src/healthcheck.ts) whether Discord is connected.
   const heartbeat = startHeartbeat(bot.client, config.dataDir, logger);
   const board = createNowPlayingBoard();

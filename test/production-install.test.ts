@@ -139,6 +139,7 @@ describe('the production install', () => {
       const deployed = await run(process.execPath, ['dist/scripts/deploy-commands.js'], app, env);
       expect(deployed.code, deployed.stderr).toBe(0);
       expect(deployed.stdout).toContain('Registered /alex');
+      const afterDeploy = discord.requests.length;
 
       const child = spawn(process.execPath, ['--enable-source-maps', 'dist/src/index.js'], {
         cwd: app,
@@ -169,6 +170,14 @@ describe('the production install', () => {
         const healthy = await run(process.execPath, ['dist/src/healthcheck.js'], app, env);
         expect(healthy.code, healthy.stdout).toBe(0);
         expect(healthy.stdout).toMatch(/^healthy: connected to Discord/);
+        // At start the bot checks /alex against Discord's copy: just deployed, so it reads and leaves it.
+        for (let i = 0; i < 100 && !output.some((l) => l.includes('/alex is already registered')); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        const commandCalls = discord.requests
+          .slice(afterDeploy)
+          .filter((r) => r.path.endsWith(`/guilds/${discord.guildId}/commands`))
+          .map((r) => r.method);
+        expect(commandCalls).toEqual(['GET']);
       } finally {
         child.kill('SIGTERM');
       }

@@ -126,6 +126,9 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     get messages() {
       return state.messages;
     },
+    get commands() {
+      return state.commands;
+    },
     set messages(value) {
       state.messages = value;
     },

@@ -1,6 +1,6 @@
 // Public types of the fake Discord. index.ts re-exports them; the other modules import them from here so
 // that no module has to import index.ts (which would create import cycles).
-import type { APIMessage } from 'discord-api-types/v10';
+import type { APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
 
 export interface FakeDiscordOptions {
   /** Default 'fake-bot-token'. GET /gateway/bot and Bot-auth routes answer 401 for any other token. */
@@ -96,6 +96,8 @@ export interface FakeDiscord {
   /** Every presence update (gateway opcode 3) the bot sent, in order. */
   readonly presences: RecordedPresence[];
   messages: Map<string, StoredMessage>;
+  /** Registered application commands, keyed 'global' or by guild id (bulk overwrites replace them). */
+  readonly commands: Map<string, APIApplicationCommand[]>;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsSince(seq: number): RecordedRequest[];
   slashCommand(input: {

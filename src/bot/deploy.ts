@@ -6,7 +6,7 @@ import { COMMANDS } from '../commands/index.ts';
 export interface DeployOptions {
   token: string;
   clientId: string;
-  /** Register to one server (instant) instead of globally (may take up to an hour to appear). */
+  /** Register on one server only instead of globally. */
   guildId?: string;
   apiUrl?: string;
 }

@@ -47,4 +47,9 @@ export const MIGRATIONS: readonly string[] = [
      message_id TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    )`,
+  `CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   )`,
 ];
