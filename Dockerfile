@@ -25,19 +25,23 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# ---- compile TypeScript to dist/ ---------------------------------------------------------------------------
-FROM toolchain AS build
+# ---- every npm dependency, installed once (better-sqlite3 may compile for minutes) ----------------------------
+FROM toolchain AS deps
 RUN npm ci --no-audit --no-fund
+
+# ---- compile TypeScript to dist/ ---------------------------------------------------------------------------
+FROM deps AS build
 # The whole tree (minus .dockerignore): scripts/demo.ts imports the test fakes, so tsc needs test/ as well.
 COPY . .
 # assets/ (fonts for the image cards) may not exist yet; an empty one keeps the COPY below valid.
 RUN npm run build && mkdir -p assets
 
 # ---- production dependencies only (npm's allowScripts decides which install scripts run) ------------------
-FROM toolchain AS prod-deps
+# From the full install rather than a second `npm ci --omit=dev`: the native addons are not built twice.
+FROM deps AS prod-deps
 # @ffmpeg-installer's bundled ffmpeg (about 66 MB) is for running outside Docker: the images never use it
 # (FFMPEG_PATH names Debian's ffmpeg, and src/services/remix/ffmpeg.ts loads the package only without it).
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/@ffmpeg-installer
 
 # ---- the small image: the bot without remix (docker build --target small) ---------------------------------

@@ -90,7 +90,7 @@ describe('Dockerfile', () => {
     expect(major % 2, 'only even Node majors become LTS').toBe(0);
     expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec(pkg.engines.node)![0]));
     // better-sqlite3 is compiled (or its prebuilt picked) for the Node ABI and glibc of the stage that installs it.
-    for (const name of ['build', 'prod-deps']) {
+    for (const name of ['deps', 'build', 'prod-deps']) {
       expect(lineage(dockerfile, stage(dockerfile, name)).at(-1)!.from).toBe(base);
     }
     expect(runtime.name).toBe('remix');
@@ -98,7 +98,11 @@ describe('Dockerfile', () => {
   });
 
   it('installs production dependencies, the build output, package.json and assets into the image', () => {
-    expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(/npm ci --omit=dev/);
+    // One full install (native addons built once), pruned to the production dependencies.
+    expect(instructions(stage(dockerfile, 'deps'), 'RUN').join('\n')).toMatch(/^npm ci\b/);
+    expect(stage(dockerfile, 'prod-deps').from).toBe('deps');
+    expect(stage(dockerfile, 'build').from).toBe('deps');
+    expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(/npm prune --omit=dev/);
     expect(instructions(stage(dockerfile, 'build'), 'RUN').join('\n')).toMatch(/npm run build/);
     const copies = instructions(small, 'COPY');
     expect(copies).toContain('--from=prod-deps /app/node_modules ./node_modules');
@@ -167,7 +171,7 @@ describe('Dockerfile', () => {
     // The legacy builder (no buildx) builds every stage up to the target in file order: nothing of remix before it.
     for (const name of order.slice(0, order.indexOf('small') + 1)) {
       const runs = instructions(stage(dockerfile, name), 'RUN').join('\n');
-      expect(runs, name).not.toMatch(/\bffmpeg\b|python3-venv|pip install|demucs/);
+      expect(runs, name).not.toMatch(/apt-get install [^&]*\bffmpeg\b|python3-venv|pip install|demucs/);
     }
     expect(order.indexOf('remix-deps')).toBeGreaterThan(order.indexOf('small'));
     expect(lineage(dockerfile, small).map((s) => s.name)).toEqual(['small']);
@@ -180,7 +184,7 @@ describe('Dockerfile', () => {
     expect(apt(small)).not.toMatch(/apt-get install [^&]*\bffmpeg\b/);
     expect(apt(runtime)).toMatch(/apt-get install [^&]*\bffmpeg\b/);
     expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(
-      /npm ci --omit=dev[^\n]*&& rm -rf node_modules\/@ffmpeg-installer/,
+      /npm prune --omit=dev[^\n]*&& rm -rf node_modules\/@ffmpeg-installer/,
     );
     expect(dockerfile.globalArgs.has('WITH_REMIX')).toBe(false);
   });
@@ -426,6 +430,8 @@ describe('Unraid template', () => {
     expect(template.fields.Repository).toBe(`ghcr.io/${owner!.toLowerCase()}/${repo!.toLowerCase()}:latest`);
     expect(template.fields.Registry).toContain(`github.com/${owner}/${repo}`);
     expect(dockerfileText).toContain(`org.opencontainers.image.source="https://github.com/${owner}/${repo}"`);
+    // The same account in docker-compose.yml: one placeholder, replaced in all three (README "The published image").
+    expect(bot.image).toBe(template.fields.Repository);
     const png = readFileSync(join(ROOT, 'unraid/autoalex.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([256, 256]);

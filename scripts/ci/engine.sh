@@ -5,6 +5,9 @@
 #                                    answers, and prints the DOCKER_HOST to use (unix://DIR/docker.sock)
 #   scripts/ci/engine.sh stop DIR    removes the containers it runs, then stops that dockerd by its pid
 #
+# AUTOALEX_ENGINE_ROOT, when set, is the engine's data folder instead of DIR/root: images and the build cache
+# survive between runs (.ci/run keeps it under /var/cache/autoalex-ci). One engine at a time may use it.
+#
 # overlay2, no iptables and no bridge: containers use --network host (and reach fakes on 127.0.0.1) or
 # --network none. Needs root and Debian's docker.io (`apt-get install -y docker.io`).
 set -euo pipefail
@@ -23,7 +26,7 @@ case "$command" in
       echo "unix://$socket"
       exit 0
     fi
-    setsid /usr/sbin/dockerd --data-root "$dir/root" --exec-root "$dir/exec" -H "unix://$socket" \
+    setsid /usr/sbin/dockerd --data-root "${AUTOALEX_ENGINE_ROOT:-$dir/root}" --exec-root "$dir/exec" -H "unix://$socket" \
       --pidfile "$pidfile" --iptables=false --ip6tables=false --bridge=none --storage-driver=overlay2 \
       >"$dir/dockerd.log" 2>&1 </dev/null &
     for _ in $(seq 1 120); do

