@@ -41,15 +41,16 @@ case "$command" in
     exit 1
     ;;
   stop)
-    [[ -s "$pidfile" ]] || exit 0
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
       ids=$(docker_cli ps -aq 2>/dev/null || true)
       [[ -z "$ids" ]] || docker_cli rm -f $ids >/dev/null 2>&1 || true
       kill "$pid"
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
       if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
     fi
+    # dockerd leaves its network namespace mounted under its exec root: unmount what is ours, deepest first.
+    awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount "$m" || true; done
     ;;
   *)
     echo "usage: engine.sh start|stop DIR" >&2
