@@ -36,7 +36,7 @@ COPY . .
 # assets/ (fonts for the image cards) may not exist yet; an empty one keeps the COPY below valid.
 RUN npm run build && mkdir -p assets
 
-# ---- production dependencies only (npm's allowScripts decides which install scripts run) ------------------
+# ---- production dependencies only ---------------------------------------------------------------------------
 # From the full install rather than a second `npm ci --omit=dev`: the native addons are not built twice.
 FROM deps AS prod-deps
 # @ffmpeg-installer's bundled ffmpeg (about 66 MB) is for running outside Docker: the images never use it
