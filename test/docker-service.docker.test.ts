@@ -69,7 +69,9 @@ describe.skipIf(reason !== undefined)('Docker service against a real engine', ()
       'the crash',
     );
     expect(crashed).toMatchObject({ status: 'exited', exitCode: 3 });
-    expect(Date.parse(crashed.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(crashed.startedAt!));
+    // Not compared with startedAt: for a process that exits at once the engine may record its end a few
+    // milliseconds before its start (seen on 20.10).
+    expect(Date.now() - Date.parse(crashed.finishedAt!)).toBeLessThan(5 * 60_000);
     expect(await service().logs(CRASHED, 5)).toContain('fatal: giving up');
     expect(await service().inspect(containerName('no-such-container'))).toBeNull();
   });
