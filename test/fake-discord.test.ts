@@ -1,5 +1,5 @@
 // Proves the fake Discord against the REAL discord.js client: every flow below goes over HTTP and WebSocket
-// to test/fakes/discord and is checked against what the fake recorded, never against mocks.
+// to fakes/discord and is checked against what the fake recorded, never against mocks.
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import {

@@ -12,7 +12,7 @@ import {
   parseYaml,
   stage,
 } from './helpers/packaging.ts';
-import type { Yaml } from './helpers/packaging.ts';
+import type { Stage, Yaml } from './helpers/packaging.ts';
 
 // No Docker engine here: these tests read the Dockerfile, docker-compose.yml and the Unraid template and check
 // that they agree with each other and with src/config.ts, so a setting or path changed in one place fails here.
@@ -22,7 +22,10 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 const dockerfileText = read('Dockerfile');
 const dockerfile = parseDockerfile(dockerfileText);
+/** The default target (the full image, with remix) is the last stage; `--target small` names the other. */
 const runtime = dockerfile.stages.at(-1)!;
+const small = stage(dockerfile, 'small');
+const targets = [small, runtime];
 const runtimeEnv = envOf(dockerfile, runtime);
 const composeText = read('docker-compose.yml');
 const compose = parseYaml(composeText) as { services: Record<string, Record<string, Yaml>> };
@@ -87,19 +90,21 @@ describe('Dockerfile', () => {
     expect(major % 2, 'only even Node majors become LTS').toBe(0);
     expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec(pkg.engines.node)![0]));
     // better-sqlite3 is compiled (or its prebuilt picked) for the Node ABI and glibc of the stage that installs it.
-    for (const name of ['build', 'prod-deps']) {
+    for (const name of ['deps', 'build', 'prod-deps']) {
       expect(lineage(dockerfile, stage(dockerfile, name)).at(-1)!.from).toBe(base);
     }
-    const small = parseDockerfile(dockerfileText, { WITH_REMIX: 'false' });
-    const smallChain = lineage(small, small.stages.at(-1)!);
-    expect(smallChain.map((s) => s.name)).toContain('remix-false');
-    expect(smallChain.at(-1)!.from).toBe(base);
+    expect(runtime.name).toBe('remix');
+    expect(lineage(dockerfile, small).at(-1)!.from).toBe(base);
   });
 
   it('installs production dependencies, the build output, package.json and assets into the image', () => {
-    expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(/npm ci --omit=dev/);
+    // One full install (native addons built once), pruned to the production dependencies.
+    expect(instructions(stage(dockerfile, 'deps'), 'RUN').join('\n')).toMatch(/^npm ci\b/);
+    expect(stage(dockerfile, 'prod-deps').from).toBe('deps');
+    expect(stage(dockerfile, 'build').from).toBe('deps');
+    expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(/npm prune --omit=dev/);
     expect(instructions(stage(dockerfile, 'build'), 'RUN').join('\n')).toMatch(/npm run build/);
-    const copies = instructions(runtime, 'COPY');
+    const copies = instructions(small, 'COPY');
     expect(copies).toContain('--from=prod-deps /app/node_modules ./node_modules');
     expect(copies).toContain('--from=build /app/dist/src ./dist/src');
     // src/version.ts reads ../package.json from dist/src.
@@ -108,6 +113,8 @@ describe('Dockerfile', () => {
     expect(copies).toContain('--from=build /app/assets ./assets');
     expect(instructions(stage(dockerfile, 'build'), 'RUN').join('\n')).toMatch(/mkdir -p assets/);
     expect(copies.join('\n')).toContain('/app/dist/scripts/deploy-commands.js');
+    // The full image takes the app exactly as the small one has it.
+    expect(instructions(runtime, 'COPY')).toEqual(['--from=small /app /app']);
   });
 
   it('sets the paths the bot uses, with the weights outside the /config volume', () => {
@@ -119,7 +126,7 @@ describe('Dockerfile', () => {
       .join('\n');
     expect(apt).toMatch(/apt-get install [^&]*\bffmpeg\b/);
 
-    const remix = stage(dockerfile, 'remix-true');
+    const remix = stage(dockerfile, 'remix-deps');
     const venv = /python3 -m venv (\S+)/.exec(instructions(remix, 'RUN').join('\n'))?.[1];
     expect(venv).toBe('/opt/demucs');
     expect(runtimeEnv.get('DEMUCS_COMMAND')).toBe(`${venv}/bin/demucs`);
@@ -137,7 +144,7 @@ describe('Dockerfile', () => {
   });
 
   it('pins Demucs to versions that work together and bakes in the default model', () => {
-    const remix = stage(dockerfile, 'remix-true');
+    const remix = stage(dockerfile, 'remix-deps');
     const args = envOf(dockerfile, remix, 'ARG');
     const torch = args.get('TORCH_VERSION')!;
     expect(torch).toBe('2.5.1');
@@ -159,23 +166,55 @@ describe('Dockerfile', () => {
     expect(runs).toContain('--filename "{stem}.{ext}" --int24');
   });
 
-  it('skips Python, Demucs and the weights when WITH_REMIX=false', () => {
-    expect(dockerfile.globalArgs.get('WITH_REMIX')).toBe('true');
-    expect(runtime.from).toBe('remix-true');
-    expect(stage(dockerfile, 'remix-false').instructions).toEqual([]);
-    expect(stage(dockerfile, 'remix-false').from).toBe('runtime-base');
-    expect(instructions(stage(dockerfile, 'runtime-base'), 'RUN').join('\n')).not.toMatch(/python|pip/);
+  it('builds a small target without ffmpeg, Python, Demucs or the bundled ffmpeg, which every builder honours', () => {
+    const order = dockerfile.stages.map((s) => s.name);
+    // The legacy builder (no buildx) builds every stage up to the target in file order: nothing of remix before it.
+    for (const name of order.slice(0, order.indexOf('small') + 1)) {
+      const runs = instructions(stage(dockerfile, name), 'RUN').join('\n');
+      expect(runs, name).not.toMatch(/apt-get install [^&]*\bffmpeg\b|python3-venv|pip install|demucs/);
+    }
+    expect(order.indexOf('remix-deps')).toBeGreaterThan(order.indexOf('small'));
+    expect(lineage(dockerfile, small).map((s) => s.name)).toEqual(['small']);
+    for (const copy of instructions(small, 'COPY')) expect(copy).toMatch(/^--from=(prod-deps|build) /);
+    // Debian's ffmpeg only where remix runs; @ffmpeg-installer's binary in neither image.
+    const apt = (target: Stage) =>
+      lineage(dockerfile, target)
+        .flatMap((s) => instructions(s, 'RUN'))
+        .join('\n');
+    expect(apt(small)).not.toMatch(/apt-get install [^&]*\bffmpeg\b/);
+    expect(apt(runtime)).toMatch(/apt-get install [^&]*\bffmpeg\b/);
+    expect(instructions(stage(dockerfile, 'prod-deps'), 'RUN').join('\n')).toMatch(
+      /npm prune --omit=dev[^\n]*&& rm -rf node_modules\/@ffmpeg-installer/,
+    );
+    expect(dockerfile.globalArgs.has('WITH_REMIX')).toBe(false);
+  });
+
+  it('gives both targets the same settings, user, volume, health check and entry point', () => {
+    const outside = (target: Stage) => {
+      const env = envOf(dockerfile, target);
+      return {
+        env: [...env].filter(([key]) => CONFIG_KEYS.includes(key) || ['NODE_ENV', 'PATH'].includes(key)),
+        ...Object.fromEntries(
+          ['LABEL', 'WORKDIR', 'USER', 'VOLUME', 'HEALTHCHECK', 'ENTRYPOINT', 'CMD'].map((k) => [
+            k,
+            instructions(target, k),
+          ]),
+        ),
+      };
+    };
+    expect(outside(runtime)).toEqual(outside(small));
   });
 
   it('runs as a non-root user under tini, with a health check that the build produces', () => {
-    const users = instructions(runtime, 'USER');
-    expect(users.at(-1)).toBeDefined();
-    expect(['root', '0']).not.toContain(users.at(-1)!.split(':')[0]);
-    expect(json<string[]>(instructions(runtime, 'ENTRYPOINT')[0]!)).toEqual(['/usr/bin/tini', '--']);
-    expect(instructions(stage(dockerfile, 'runtime-base'), 'RUN').join('\n')).toMatch(
-      /apt-get install [^&]*\btini\b/,
-    );
-    expect(instructions(runtime, 'WORKDIR')).toEqual(['/app']);
+    for (const target of targets) {
+      const users = instructions(target, 'USER');
+      expect(users.at(-1)).toBeDefined();
+      expect(['root', '0']).not.toContain(users.at(-1)!.split(':')[0]);
+      expect(json<string[]>(instructions(target, 'ENTRYPOINT')[0]!)).toEqual(['/usr/bin/tini', '--']);
+      const runs = lineage(dockerfile, target).flatMap((s) => instructions(s, 'RUN'));
+      expect(runs.join('\n'), target.name).toMatch(/apt-get install [^&]*\btini\b/);
+      expect(instructions(target, 'WORKDIR')).toEqual(['/app']);
+    }
 
     const healthcheck = instructions(runtime, 'HEALTHCHECK')[0]!;
     expect(healthcheck).toMatch(/--start-period=\d+s/);
@@ -201,14 +240,14 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'));
-    for (const entry of ['node_modules', 'dist', '.env', '.git', '.demo-data', 'bench/results', 'coverage']) {
+    for (const entry of ['node_modules', 'dist', '.env', '.git', '.demo-data', 'test', 'fakes', 'bench']) {
       expect(ignored).toContain(entry);
     }
     for (const needed of [
       'src',
       'scripts',
-      'test',
       'assets',
+      'tsconfig.build.json',
       'package.json',
       'package-lock.json',
       'tsconfig.json',
@@ -255,8 +294,7 @@ describe('docker-compose.yml', () => {
     expect(bot.env_file).toBe('.env');
     expect(bot.restart).toBe('unless-stopped');
     expect((bot.build as Record<string, Yaml>).context).toBe('.');
-    const withRemix = ((bot.build as Record<string, Yaml>).args as Record<string, Yaml>).WITH_REMIX;
-    expect(['true', 'false']).toContain(withRemix);
+    expect(targets.map((t) => t.name)).toContain((bot.build as Record<string, Yaml>).target);
     const mounts = bot.volumes as string[];
     expect(mounts.filter((m) => m.split(':')[1] === '/config')).toEqual([
       '/mnt/user/appdata/autoalex:/config',
@@ -392,6 +430,8 @@ describe('Unraid template', () => {
     expect(template.fields.Repository).toBe(`ghcr.io/${owner!.toLowerCase()}/${repo!.toLowerCase()}:latest`);
     expect(template.fields.Registry).toContain(`github.com/${owner}/${repo}`);
     expect(dockerfileText).toContain(`org.opencontainers.image.source="https://github.com/${owner}/${repo}"`);
+    // The same account in docker-compose.yml: one placeholder, replaced in all three (README "The published image").
+    expect(bot.image).toBe(template.fields.Repository);
     const png = readFileSync(join(ROOT, 'unraid/autoalex.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([256, 256]);
@@ -403,7 +443,7 @@ describe('README', () => {
     const readme = read('README.md');
     for (const text of [
       'docker compose up -d --build',
-      '--build-arg WITH_REMIX=false',
+      '--target small',
       'unraid/autoalex.xml',
       'node dist/scripts/deploy-commands.js',
       'node dist/src/healthcheck.js',
