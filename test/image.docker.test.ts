@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import type { FakeDiscord } from '../fakes/discord/index.ts';
@@ -178,4 +180,139 @@ describe.skipIf(reason !== undefined)('the small image on a real engine', () => 
     expect(await inspect('{{.State.ExitCode}}')).toBe('0');
     expect((await docker(['logs', BOT])).stdout).toContain('shutting down');
   });
+});
+
+/** A port nobody listens on now, for the stand-in Plex on the host network. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The health monitor as it runs on a home server: the bot in its image with the engine's socket mounted, a
+// stand-in "Plex" container beside it (scripts/ci/plex-standin.sh). Plex is killed for real, the alert carries
+// what the engine says, Restart goes through the real API, and the recovery answers the alert.
+describe.skipIf(reason !== undefined)('the monitor inside the image, against a real Plex container', () => {
+  const PLEX = containerName('monitor-plex');
+  const MONITOR = containerName('monitor-bot');
+  const ADMIN = { id: '600000000000000001', username: 'owner', admin: true };
+  let alertChannel = '';
+
+  beforeAll(async () => {
+    const standin = await ciScript('plex-standin.sh', 120_000);
+    expect(standin.code, standin.stderr).toBe(0);
+    const port = await freePort();
+    const plex = await docker([
+      'run',
+      '-d',
+      '--name',
+      PLEX,
+      '--network',
+      'host',
+      '-e',
+      `PLEX_PORT=${port}`,
+      standin.stdout,
+    ]);
+    expect(plex.code, plex.stderr).toBe(0);
+    discord = await startFakeDiscord();
+    tautulli = await startTautulliFake();
+    alertChannel = discord.alertChannelId;
+    const socket = (process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
+    const env = {
+      ...botEnv({ discord, tautulli, tautulliApiKey: FAKE_TAUTULLI_API_KEY }, '/config'),
+      PLEX_URL: `http://127.0.0.1:${port}`,
+      PLEX_TOKEN: 'standin-token',
+      PLEX_CONTAINER_NAME: PLEX,
+      PLEX_POLL_INTERVAL: '1',
+      PLEX_POLL_TIMEOUT: '1',
+      PLEX_FAILURE_THRESHOLD: '2',
+      DISCORD_ALERT_CHANNEL_ID: alertChannel,
+      MONITOR_ALLOW_RESTART: 'true',
+      LIBRARY_REFRESH_MINUTES: '0',
+    };
+    const started = await docker([
+      'run',
+      '-d',
+      '--name',
+      MONITOR,
+      '--network',
+      'host',
+      '-v',
+      `${socket}:/var/run/docker.sock`,
+      // The socket's group, as the README tells Unraid users to add it.
+      '--group-add',
+      String(statSync(socket).gid),
+      ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+      TAG,
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    await waitUntil(
+      async () =>
+        (await docker(['logs', MONITOR])).stdout.includes('connected to Discord') ? true : undefined,
+      30_000,
+      'the monitoring bot connected',
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeOurContainers();
+    await discord?.stop();
+    await tautulli?.close();
+  }, 60_000);
+
+  it('alerts once with the exit code and log tail, restarts Plex through the real API, and answers the alert on recovery', async () => {
+    const alertPosts = () =>
+      discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${alertChannel}/messages`);
+    expect((await docker(['kill', PLEX])).code).toBe(0);
+    const alert = await discord.waitForRequest(
+      (r) => r.method === 'POST' && r.path === `/channels/${alertChannel}/messages` && r.status === 200,
+      20_000,
+    );
+    const embed = alert.json.embeds[0];
+    expect(embed.title).toBe('🔴 Plex is down');
+    const container = embed.fields.find((f: { name: string }) => f.name === `Container ${PLEX}`);
+    expect(container?.value).toMatch(/^\*\*exited\*\*.*exit code 137/);
+    expect(embed.description).toContain('heartbeat');
+    expect(embed.description).toContain('Database is locked');
+    expect(embed.description).not.toContain(String.fromCharCode(27));
+    const alertMessage = [...discord.messages.values()].find((m) => m.embeds[0]?.title === '🔴 Plex is down');
+    expect(alertMessage).toBeDefined();
+
+    const restartId = alert.json.components[0].components.find(
+      (c: { label: string }) => c.label === 'Restart container',
+    ).custom_id as string;
+    await discord.button(restartId, { messageId: alertMessage!.id, user: ADMIN });
+    const confirm = await discord.waitForRequest(
+      (r) => r.method === 'POST' && /Restart the container/.test(r.json?.content ?? ''),
+      10_000,
+    );
+    const yes = confirm.json.components[0].components[0].custom_id as string;
+    await discord.button(yes, { user: ADMIN });
+
+    const restarted = await discord.waitForRequest(
+      (r) => r.method === 'PATCH' && /Restart of/.test(r.json?.content ?? ''),
+      15_000,
+    );
+    expect(restarted.json.content).toContain(`🔄 Restart of \`${PLEX}\` requested`);
+    const recovery = await discord
+      .waitForRequest(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === `/channels/${alertChannel}/messages` &&
+          r.json?.embeds?.[0]?.title === '🟢 Plex is back',
+        30_000,
+      )
+      .catch(async (error: unknown) => {
+        const logs = await docker(['logs', MONITOR]);
+        throw new Error(`${String(error)}\n${logs.stdout.split('\n').slice(-30).join('\n')}`);
+      });
+    expect(recovery.json.message_reference?.message_id).toBe(alertMessage!.id);
+    expect(await inspect('{{.State.Status}}', PLEX)).toBe('running');
+    expect(alertPosts().filter((r) => r.json?.embeds?.[0]?.title === '🔴 Plex is down')).toHaveLength(1);
+  }, 90_000);
 });

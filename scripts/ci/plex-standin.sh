@@ -5,7 +5,7 @@
 # What it does (environment variables of `docker run`):
 #   logs "Plex Media Server is starting" (green, stdout) and "Database is locked" (red, stderr), with ANSI colours,
 #   then one "heartbeat N" line a second on stdout;
-#   serves GET /identity (Plex's MediaContainer XML) with busybox httpd on PLEX_PORT (default 32400);
+#   serves GET /identity (Plex's MediaContainer, in the JSON form the monitor asks for) with busybox httpd on PLEX_PORT (default 32400);
 #   exits 0 on SIGTERM, or with IGNORE_SIGTERM=1 ignores it, so `docker stop` and `docker restart` wait their
 #   timeout and then kill it (exit code 137), like a Plex that hangs while stopping;
 #   EXIT_AFTER=N exits with EXIT_CODE (default 1) after N seconds, like a Plex that crashed.
@@ -26,10 +26,11 @@ mkdir -p "$R/bin" "$R/www" "$R/tmp"
 install -m 0755 "$work/pkg/bin/busybox" "$R/bin/busybox"
 for applet in sh httpd sleep cat date; do ln -s busybox "$R/bin/$applet"; done
 
-cat >"$R/www/identity" <<'XML'
-<?xml version="1.0" encoding="UTF-8"?>
-<MediaContainer size="0" apiVersion="1.1.1" claimed="1" machineIdentifier="standin0123456789" version="1.41.3.9314-a0bfb8370"> </MediaContainer>
-XML
+# Plex answers /identity in JSON when asked for it (Accept: application/json), as the monitor's probe does;
+# busybox httpd cannot negotiate, so the stand-in always gives the JSON form.
+cat >"$R/www/identity" <<'JSON'
+{"MediaContainer":{"size":0,"apiVersion":"1.1.1","claimed":true,"machineIdentifier":"standin0123456789","version":"1.41.3.9314-a0bfb8370"}}
+JSON
 
 cat >"$R/bin/plex" <<'SH'
 #!/bin/sh
