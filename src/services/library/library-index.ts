@@ -1,8 +1,10 @@
 import type { Logger } from '../../logger.ts';
 import type { IndexItem, PlexService } from '../plex/client.ts';
 import { chosenMusicSections, PLEX_TYPE } from '../plex/client.ts';
+import { keyTable, placeOf } from './key-table.ts';
+import type { KeyTable } from './key-table.ts';
 import { createPacer } from './pacer.ts';
-import { buildSearchList, emptyColumns, searchList, wordsAt } from './search-list.ts';
+import { buildSearchList, emptyColumns, labelOf, searchList, wordsAt } from './search-list.ts';
 import type { Columns, SearchList } from './search-list.ts';
 import { letterMask, normalize, similarity } from './text-match.ts';
 import type { Searchable } from './text-match.ts';
@@ -48,17 +50,30 @@ export const MISS_REFRESH_MS = 5 * 60_000;
 /** Autocomplete's scans stop after this long: Discord waits 3 s, users feel 100 ms, p99 must stay flat. */
 const SEARCH_BUDGET_MS = 10;
 const KINDS = ['artist', 'album', 'track'] as const;
-const KIND_CODE: Record<EntryKind, number> = { artist: 0, album: 1, track: 2 };
 const KEY = /^\d{1,15}$/;
 
-function label(kind: EntryKind, item: IndexItem): string {
-  if (kind === 'artist') return item.title;
+/** A label in two parts, [unique, shared] or [shared, unique]: "Track" + " — Artist (Album)", "Artist — " + "Album (Year)". */
+function labelParts(kind: EntryKind, item: IndexItem): [head: string, tail: string] {
+  if (kind === 'artist') return [item.title, ''];
   if (kind === 'album') {
     const year = item.year ? ` (${item.year})` : '';
-    return `${item.parentTitle ?? 'Unknown artist'} — ${item.title}${year}`;
+    return [`${item.parentTitle ?? 'Unknown artist'} — `, `${item.title}${year}`];
   }
   const artist = item.originalTitle || item.grandparentTitle || 'Unknown artist';
-  return `${item.title} — ${artist}${item.parentTitle ? ` (${item.parentTitle})` : ''}`;
+  return [item.title, ` — ${artist}${item.parentTitle ? ` (${item.parentTitle})` : ''}`];
+}
+
+function label(kind: EntryKind, item: IndexItem): string {
+  const [head, tail] = labelParts(kind, item);
+  return head + tail;
+}
+
+/**
+ * A flat copy of a string built by concatenation, slicing or trimming: V8 keeps those as trees or views of
+ * a bigger string, two to five times the size of the text, for as long as the index holds them.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 function parentOf(kind: EntryKind, item: IndexItem): string | undefined {
@@ -81,8 +96,8 @@ export function toEntry(kind: EntryKind, item: IndexItem): IndexEntry {
 
 interface Snapshot {
   byKind: Record<EntryKind, SearchList>;
-  /** Rating key → raw index × 4 + kind code. */
-  byKey: Map<number, number>;
+  /** Rating key → raw index × 4 + kind code (KINDS order). */
+  keys: KeyTable;
   builtAt: number | null;
 }
 
@@ -93,7 +108,7 @@ function entryAt(list: SearchList, kind: EntryKind, position: number): IndexEntr
   return {
     kind,
     key: String(list.keys[raw]),
-    label: list.labels[raw] as string,
+    label: labelOf(list, raw),
     name: list.names[raw] as string,
     words,
     mask: list.masks[raw] as number,
@@ -123,6 +138,15 @@ export function createLibraryIndex(options: {
       track: emptyColumns(),
     };
     let skipped = 0;
+    // The shared halves of labels, one string each ("— Artist (Album)" for an album's tracks).
+    const shared = new Map<string, string>();
+    const once = (text: string) => {
+      const known = shared.get(text);
+      if (known !== undefined) return known;
+      const copy = flat(text);
+      shared.set(copy, copy);
+      return copy;
+    };
     for (const section of await chosenMusicSections(options.plex, options.sections)) {
       for (const kind of KINDS) {
         const c = columns[kind];
@@ -133,10 +157,11 @@ export function createLibraryIndex(options: {
               skipped++;
               continue;
             }
-            const text = label(kind, item);
-            c.labels.push(text);
-            c.names.push(normalize(item.title));
-            c.words.push(` ${normalize(text)}`);
+            const [head, tail] = labelParts(kind, item);
+            c.heads.push(kind === 'album' ? once(head) : flat(head));
+            c.tails.push(kind === 'album' ? flat(tail) : once(tail));
+            c.names.push(flat(normalize(item.title)));
+            c.words.push(flat(` ${normalize(head + tail)}`));
             c.keys.push(Number(item.ratingKey));
             const parent = parentOf(kind, item);
             c.parents.push(parent !== undefined && KEY.test(parent) ? Number(parent) : Number.NaN);
@@ -145,20 +170,22 @@ export function createLibraryIndex(options: {
         });
       }
     }
+    shared.clear();
     const byKind = {} as Record<EntryKind, SearchList>;
-    const byKey = new Map<number, number>();
     for (const kind of KINDS) {
-      const list = await buildSearchList(columns[kind], pacer);
+      byKind[kind] = await buildSearchList(columns[kind], pacer);
       columns[kind] = emptyColumns(); // the walk's words are in the chunks now
-      for (let raw = 0; raw < list.size; raw++) {
-        byKey.set(list.keys[raw] as number, raw * 4 + KIND_CODE[kind]);
-        if ((raw & 4095) === 0) await pacer.tick();
-      }
-      byKind[kind] = list;
     }
     // One assignment: lookups see the old index or the new one, never a half-built one.
-    snapshot = { byKind, byKey, builtAt: Date.now() };
-    for (const key of confirmed.keys()) if (byKey.has(Number(key))) confirmed.delete(key);
+    snapshot = {
+      byKind,
+      keys: await keyTable(
+        KINDS.map((kind) => byKind[kind].keys),
+        pacer,
+      ),
+      builtAt: Date.now(),
+    };
+    for (const key of confirmed.keys()) if (placeOf(snapshot.keys, Number(key)) !== -1) confirmed.delete(key);
     logger.info(
       { ...countsOf(snapshot), skipped, ms: Math.round(performance.now() - started) },
       'library index built',
@@ -220,8 +247,8 @@ export function createLibraryIndex(options: {
       return searchList(list, query, limit, SEARCH_BUDGET_MS).map((p) => entryAt(list, kind, p));
     },
     get(key) {
-      const found = KEY.test(key) ? snapshot?.byKey.get(Number(key)) : undefined;
-      if (found === undefined || !snapshot) return confirmed.get(key);
+      const found = snapshot && KEY.test(key) ? placeOf(snapshot.keys, Number(key)) : -1;
+      if (found === -1 || !snapshot) return confirmed.get(key);
       const kind = KINDS[found & 3] as EntryKind;
       const list = snapshot.byKind[kind];
       return entryAt(list, kind, list.rank[found >> 2] as number);

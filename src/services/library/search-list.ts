@@ -11,7 +11,9 @@ import { isSubsequence, letterMask, normalize, queryWords } from './text-match.t
  */
 export interface SearchList {
   readonly size: number;
-  readonly labels: readonly string[];
+  /** Each label is heads[raw] + tails[raw]; one side is shared (a track's " — Artist (Album)"), see Columns. */
+  readonly heads: readonly string[];
+  readonly tails: readonly string[];
   /** normalize(primary name), by raw index. */
   readonly names: readonly string[];
   readonly keys: Float64Array;
@@ -29,9 +31,14 @@ export interface SearchList {
   readonly starts: Int32Array;
 }
 
-/** What a build collects per entry, in walk order. */
+/**
+ * What a build collects per entry, in walk order. A label is split in two where one part is the same for
+ * many entries (the ten tracks of an album share " — Artist (Album)"), so that part is stored once: labels
+ * hold an em dash, which makes every label a two-byte string, and were most of a track's memory.
+ */
 export interface Columns {
-  labels: string[];
+  heads: string[];
+  tails: string[];
   names: string[];
   words: string[];
   keys: number[];
@@ -44,17 +51,35 @@ const FUZZY_MIN_QUERY = 3;
 const FUZZY_BUDGET_MS = 4;
 
 export function emptyColumns(): Columns {
-  return { labels: [], names: [], words: [], keys: [], parents: [] };
+  return { heads: [], tails: [], names: [], words: [], keys: [], parents: [] };
 }
 
 function byCodePoint(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Display order of two split labels (shorter first, then by code point) without joining them when avoidable. */
+function byLabel(heads: readonly string[], tails: readonly string[], a: number, b: number): number {
+  const ha = heads[a] as string;
+  const hb = heads[b] as string;
+  const ta = tails[a] as string;
+  const tb = tails[b] as string;
+  const length = ha.length + ta.length - hb.length - tb.length;
+  if (length !== 0) return length;
+  if (ha === hb) return byCodePoint(ta, tb);
+  // Heads that differ before either ends decide the order; otherwise compare the whole labels.
+  if (!ha.startsWith(hb) && !hb.startsWith(ha)) return byCodePoint(ha, hb);
+  return byCodePoint(ha + ta, hb + tb);
+}
+
+export function labelOf(list: SearchList, raw: number): string {
+  return (list.heads[raw] as string) + (list.tails[raw] as string);
+}
+
 /** Builds the search structures from collected columns, yielding through `pacer` so no step blocks for long. */
 export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<SearchList> {
-  const { labels, names, words } = columns;
-  const size = labels.length;
+  const { heads, tails, names, words } = columns;
+  const size = heads.length;
   const masks = new Int32Array(size);
   for (let i = 0; i < size; i++) {
     masks[i] = letterMask(words[i] as string);
@@ -62,10 +87,7 @@ export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<S
   }
   const order = await sortSliced(
     Int32Array.from({ length: size }, (_, i) => i),
-    (a, b) =>
-      (labels[a] as string).length - (labels[b] as string).length ||
-      byCodePoint(labels[a] as string, labels[b] as string) ||
-      a - b,
+    (a, b) => byLabel(heads, tails, a, b) || a - b,
     pacer,
   );
   const rank = new Int32Array(size);
@@ -93,7 +115,8 @@ export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<S
   }
   return {
     size,
-    labels,
+    heads,
+    tails,
     names,
     keys: Float64Array.from(columns.keys),
     parents: Float64Array.from(columns.parents),
