@@ -104,5 +104,5 @@ export default tseslint.config(
     ],
   ),
   // Plain-JS test executables (the fake demucs) start with node alone, so no tsconfig project covers them.
-  { files: ['eslint.config.js', 'fakes/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'fakes/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCards } from './cards.ts';
-import { benchAutocomplete, benchCompletion } from './library.ts';
+import { benchAutocomplete } from './autocomplete.ts';
+import { benchCompletion } from './library.ts';
 import { benchEnrich } from './enrich.ts';
 import { benchLeaderboard } from './leaderboard.ts';
 import { benchMonitor } from './monitor.ts';

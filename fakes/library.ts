@@ -504,3 +504,22 @@ export function libraryIndex(lib: Library): LibraryIndex {
 
 export { generateHistory, sampleUsers } from './tautulli-history.ts';
 export type { HistoryRow, HistoryUser, GenerateHistoryOptions } from './tautulli-history.ts';
+
+/** An artist added to the server after the library was generated (a new key), as a scan would add it. */
+export function addArtist(lib: Library, title: string): LibArtist {
+  let key = 0;
+  for (const existing of lib.byKey.keys()) key = Math.max(key, Number(existing) || 0);
+  const artist: LibArtist = {
+    type: 'artist',
+    ratingKey: String(key + 1),
+    title,
+    guid: `plex://artist/added-${key + 1}`,
+    thumb: `/library/metadata/${key + 1}/thumb/1700000000`,
+    addedAt: Math.floor(Date.now() / 1000),
+    summary: '',
+    genres: [],
+  };
+  lib.artists.push(artist);
+  lib.byKey.set(artist.ratingKey, artist);
+  return artist;
+}

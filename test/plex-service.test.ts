@@ -1,10 +1,16 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../src/errors.ts';
-import { createLibraryIndex } from '../src/services/library/library-index.ts';
-import { createPlexService, musicBrainzId, PAGE_SIZE, PLEX_TYPE } from '../src/services/plex/client.ts';
+import { createLibraryIndex, MISS_REFRESH_MS } from '../src/services/library/library-index.ts';
+import {
+  createPlexService,
+  LEAN_PAGE_SIZE,
+  musicBrainzId,
+  PAGE_SIZE,
+  PLEX_TYPE,
+} from '../src/services/plex/client.ts';
 import { PLAYLIST_ADD_CHUNK } from '../src/services/plex/writes.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import type { Library } from '../fakes/library.ts';
@@ -54,6 +60,40 @@ describe('Plex service', () => {
     expect(musicBrainzId(tracks.find((t) => t.ratingKey === withMbid?.ratingKey) ?? { Guid: [] })).toBe(
       withMbid?.mbid,
     );
+  });
+
+  it('walks a section lean: only the fields an index needs, no Guids or media, one page held at a time', async () => {
+    const pages: number[] = [];
+    const keys = new Set<string>();
+    const count = await plex().walkSection(lib.sectionId, PLEX_TYPE.track, async (items) => {
+      pages.push(items.length);
+      for (const item of items) keys.add(item.ratingKey);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+    expect(count).toBe(lib.tracks.length);
+    expect(pages.length).toBe(Math.ceil(lib.tracks.length / LEAN_PAGE_SIZE));
+    expect(keys).toEqual(new Set(lib.tracks.map((t) => t.ratingKey)));
+    const walk = fake.requests.filter((r) => r.path.endsWith('/all') && r.query.type === '10').at(-1);
+    expect(walk?.query.includeGuids).toBeUndefined();
+    expect(walk?.query.excludeElements?.split(',')).toEqual(
+      expect.arrayContaining(['Media', 'Genre', 'Guid']),
+    );
+    expect(walk?.query.excludeFields?.split(',')).toEqual(expect.arrayContaining(['summary', 'thumb']));
+    // What Plex answers to that query: no Media, Guid or summary on any item.
+    const query = new URLSearchParams({
+      ...(walk?.query as Record<string, string>),
+      'X-Plex-Container-Start': '0',
+      'X-Plex-Container-Size': '5',
+    });
+    const response = await fetch(`${fake.url}/library/sections/${lib.sectionId}/all?${query}`, {
+      headers: { accept: 'application/json', 'X-Plex-Token': fake.token },
+    });
+    const body = (await response.json()) as { MediaContainer: { Metadata: Array<Record<string, unknown>> } };
+    for (const item of body.MediaContainer.Metadata) {
+      expect(item).not.toHaveProperty('Media');
+      expect(item).not.toHaveProperty('summary');
+      expect(item).toHaveProperty('grandparentTitle');
+    }
   });
 
   it("filters on Plex's side with the operator in the key (userRating>=8)", async () => {
@@ -218,14 +258,26 @@ describe('library index', () => {
     expect(cold.search('artist', 'skrillex', 5)).toEqual([]);
   });
 
-  it('rebuilds on demand only when older than asked', async () => {
+  it('after a miss, rebuilds in the background at most once per MISS_REFRESH_MS, without waiting', async () => {
     const index = createLibraryIndex({ plex: plex(), logger, sections: [] });
     await index.ready();
-    const before = fake.requests.length;
-    expect(await index.refreshIfOlderThan(60_000)).toBe(false);
-    expect(fake.requests.length).toBe(before);
-    expect(await index.refreshIfOlderThan(0)).toBe(true);
-    expect(fake.requests.length).toBeGreaterThan(before);
+    const walks = () => fake.requests.filter((r) => r.path.endsWith('/all')).length;
+    const before = walks();
+    expect(index.refreshSoon()).toBe(false); // it has just been built
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + MISS_REFRESH_MS + 1000);
+      expect(index.refreshSoon()).toBe(true);
+      expect(index.refreshSoon()).toBe(false); // one is running
+    } finally {
+      vi.useRealTimers();
+    }
+    await index.refresh(); // joins the one running
+    expect(walks()).toBeGreaterThan(before);
+    const after = walks();
+    expect(index.refreshSoon()).toBe(false); // the last one started moments ago
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(walks()).toBe(after);
   });
 
   it('indexes only the configured music sections', async () => {

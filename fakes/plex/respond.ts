@@ -41,7 +41,9 @@ export function empty(res: ServerResponse, status: 200 | 204 = 200): void {
 
 /**
  * A list container, paged when the client sent X-Plex-Container-Start/Size (then with totalSize and offset,
- * and the matching response headers). An empty list has no `Metadata` key at all, as in real Plex JSON.
+ * and the matching response headers); `excludeElements` and `excludeFields` (comma-separated names, as Plex
+ * documents them) drop those child arrays and attributes from every item. An empty list has no `Metadata`
+ * key at all, as in real Plex JSON.
  */
 export function sendItems(
   state: PlexState,
@@ -55,9 +57,14 @@ export function sendItems(
   const start = page?.start ?? 0;
   const slice = page ? items.slice(start, start + page.size) : items;
   const guids = req.query.includeGuids === '1';
+  const excluded = [req.query.excludeElements, req.query.excludeFields]
+    .flatMap((list) => list?.split(',') ?? [])
+    .map((name) => name.trim())
+    .filter(Boolean);
   const metadata = slice.map((item, i) => {
     const json = itemJson(state, item, { guids });
     decorate?.(json, item, start + i);
+    for (const name of excluded) delete json[name];
     return json;
   });
   send(

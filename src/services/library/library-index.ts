@@ -1,14 +1,17 @@
 import type { Logger } from '../../logger.ts';
-import type { PlexItem, PlexService } from '../plex/client.ts';
+import type { IndexItem, PlexService } from '../plex/client.ts';
 import { chosenMusicSections, PLEX_TYPE } from '../plex/client.ts';
-import { buildSearchList, searchList } from './search-list.ts';
-import type { SearchList } from './search-list.ts';
+import { keyTable, placeOf } from './key-table.ts';
+import type { KeyTable } from './key-table.ts';
+import { createPacer } from './pacer.ts';
+import { buildSearchList, emptyColumns, labelOf, searchList, wordsAt } from './search-list.ts';
+import type { Columns, SearchList } from './search-list.ts';
 import { letterMask, normalize, similarity } from './text-match.ts';
 import type { Searchable } from './text-match.ts';
 
 export type EntryKind = 'artist' | 'album' | 'track';
 
-/** One searchable library item. Kept small: 100,000 tracks must fit comfortably in memory. */
+/** One library item as lookups see it (made on demand from the index's columns). */
 export interface IndexEntry extends Searchable {
   kind: EntryKind;
   key: string;
@@ -25,8 +28,16 @@ export interface LibraryIndex {
   refresh(): Promise<void>;
   /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
   ready(): Promise<void>;
-  /** Rebuilds when the index is older than `ageMs` (a lookup missed: maybe the item was just added). */
-  refreshIfOlderThan(ageMs: number): Promise<boolean>;
+  /**
+   * A lookup missed (maybe the item was just added): starts a rebuild in the background unless one started
+   * in the last `MISS_REFRESH_MS`. Never waits for it. Returns whether one started.
+   */
+  refreshSoon(): boolean;
+  /**
+   * Plex's own search, for a title too new for the index: the one item of that kind whose name is exactly
+   * `text`, or null (none, several, Plex slow or down). Waits at most `budgetMs`.
+   */
+  confirm(kind: EntryKind, text: string, budgetMs: number): Promise<IndexEntry | null>;
   search(kind: EntryKind, query: string, limit: number): IndexEntry[];
   get(key: string): IndexEntry | undefined;
   /** Artists whose names look like `query`, best first, for "did you mean". */
@@ -34,17 +45,42 @@ export interface LibraryIndex {
   stats(): { artists: number; albums: number; tracks: number; builtAt: number | null };
 }
 
-function label(kind: EntryKind, item: PlexItem): string {
-  if (kind === 'artist') return item.title;
+/** A miss starts at most one background rebuild per this long (a typo must not rebuild the index each time). */
+export const MISS_REFRESH_MS = 5 * 60_000;
+/** Autocomplete's scans stop after this long: Discord waits 3 s, users feel 100 ms, p99 must stay flat. */
+const SEARCH_BUDGET_MS = 10;
+const KINDS = ['artist', 'album', 'track'] as const;
+const KEY = /^\d{1,15}$/;
+
+/** A label in two parts, [unique, shared] or [shared, unique]: "Track" + " — Artist (Album)", "Artist — " + "Album (Year)". */
+function labelParts(kind: EntryKind, item: IndexItem): [head: string, tail: string] {
+  if (kind === 'artist') return [item.title, ''];
   if (kind === 'album') {
     const year = item.year ? ` (${item.year})` : '';
-    return `${item.parentTitle ?? 'Unknown artist'} — ${item.title}${year}`;
+    return [`${item.parentTitle ?? 'Unknown artist'} — `, `${item.title}${year}`];
   }
   const artist = item.originalTitle || item.grandparentTitle || 'Unknown artist';
-  return `${item.title} — ${artist}${item.parentTitle ? ` (${item.parentTitle})` : ''}`;
+  return [item.title, ` — ${artist}${item.parentTitle ? ` (${item.parentTitle})` : ''}`];
 }
 
-export function toEntry(kind: EntryKind, item: PlexItem): IndexEntry {
+function label(kind: EntryKind, item: IndexItem): string {
+  const [head, tail] = labelParts(kind, item);
+  return head + tail;
+}
+
+/**
+ * A flat copy of a string built by concatenation, slicing or trimming: V8 keeps those as trees or views of
+ * a bigger string, two to five times the size of the text, for as long as the index holds them.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+function parentOf(kind: EntryKind, item: IndexItem): string | undefined {
+  return kind === 'album' ? item.parentRatingKey : kind === 'track' ? item.grandparentRatingKey : undefined;
+}
+
+export function toEntry(kind: EntryKind, item: IndexItem): IndexEntry {
   const text = label(kind, item);
   const words = ` ${normalize(text)}`;
   return {
@@ -54,30 +90,30 @@ export function toEntry(kind: EntryKind, item: PlexItem): IndexEntry {
     name: normalize(item.title),
     words,
     mask: letterMask(words),
-    artistKey:
-      kind === 'album' ? item.parentRatingKey : kind === 'track' ? item.grandparentRatingKey : undefined,
+    artistKey: parentOf(kind, item),
   };
 }
 
 interface Snapshot {
-  byKind: Record<EntryKind, SearchList<IndexEntry>>;
-  byKey: Map<string, IndexEntry>;
+  byKind: Record<EntryKind, SearchList>;
+  /** Rating key → raw index × 4 + kind code (KINDS order). */
+  keys: KeyTable;
   builtAt: number | null;
 }
 
-const EMPTY: Snapshot = {
-  byKind: {
-    artist: buildSearchList<IndexEntry>([]),
-    album: buildSearchList<IndexEntry>([]),
-    track: buildSearchList<IndexEntry>([]),
-  },
-  byKey: new Map(),
-  builtAt: null,
-};
-
-/** Shorter labels first, then by code point: the order results are shown in within a tier. */
-export function byDisplayOrder(a: IndexEntry, b: IndexEntry): number {
-  return a.label.length - b.label.length || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+function entryAt(list: SearchList, kind: EntryKind, position: number): IndexEntry {
+  const raw = list.order[position] as number;
+  const words = wordsAt(list, position);
+  const parent = list.parents[raw] as number;
+  return {
+    kind,
+    key: String(list.keys[raw]),
+    label: labelOf(list, raw),
+    name: list.names[raw] as string,
+    words,
+    mask: list.masks[raw] as number,
+    artistKey: Number.isNaN(parent) ? undefined : String(parent),
+  };
 }
 
 export function createLibraryIndex(options: {
@@ -87,47 +123,87 @@ export function createLibraryIndex(options: {
   sections: readonly string[];
 }): LibraryIndex {
   const logger = options.logger.child({ svc: 'library-index' });
-  let snapshot = EMPTY;
+  let snapshot: Snapshot | null = null;
   let building: Promise<void> | null = null;
+  let lastStarted = Number.NEGATIVE_INFINITY;
+  /** Items Plex's search confirmed since the last build, so their keys resolve until the next one has them. */
+  const confirmed = new Map<string, IndexEntry>();
 
   async function build(): Promise<void> {
     const started = performance.now();
-    const lists: Record<EntryKind, IndexEntry[]> = { artist: [], album: [], track: [] };
-    const byKey = new Map<string, IndexEntry>();
+    const pacer = createPacer();
+    const columns: Record<EntryKind, Columns> = {
+      artist: emptyColumns(),
+      album: emptyColumns(),
+      track: emptyColumns(),
+    };
+    let skipped = 0;
+    // The shared halves of labels, one string each ("— Artist (Album)" for an album's tracks).
+    const shared = new Map<string, string>();
+    const once = (text: string) => {
+      const known = shared.get(text);
+      if (known !== undefined) return known;
+      const copy = flat(text);
+      shared.set(copy, copy);
+      return copy;
+    };
     for (const section of await chosenMusicSections(options.plex, options.sections)) {
-      for (const kind of ['artist', 'album', 'track'] as const) {
-        await options.plex.listSection(section.id, PLEX_TYPE[kind], {
-          onPage: (items) => {
-            for (const item of items) {
-              const entry = toEntry(kind, item);
-              lists[kind].push(entry);
-              byKey.set(entry.key, entry);
+      for (const kind of KINDS) {
+        const c = columns[kind];
+        await options.plex.walkSection(section.id, PLEX_TYPE[kind], async (items) => {
+          for (let i = 0; i < items.length; i++) {
+            const item = items[i] as IndexItem;
+            if (!KEY.test(item.ratingKey)) {
+              skipped++;
+              continue;
             }
-          },
+            const [head, tail] = labelParts(kind, item);
+            c.heads.push(kind === 'album' ? once(head) : flat(head));
+            c.tails.push(kind === 'album' ? flat(tail) : once(tail));
+            c.names.push(flat(normalize(item.title)));
+            c.words.push(flat(` ${normalize(head + tail)}`));
+            c.keys.push(Number(item.ratingKey));
+            const parent = parentOf(kind, item);
+            c.parents.push(parent !== undefined && KEY.test(parent) ? Number(parent) : Number.NaN);
+            if ((i & 255) === 0) await pacer.tick();
+          }
         });
       }
     }
-    const sorted = (kind: EntryKind) => buildSearchList(lists[kind].sort(byDisplayOrder));
-    const next: Snapshot = {
-      byKind: { artist: sorted('artist'), album: sorted('album'), track: sorted('track') },
-      byKey,
+    shared.clear();
+    const byKind = {} as Record<EntryKind, SearchList>;
+    for (const kind of KINDS) {
+      byKind[kind] = await buildSearchList(columns[kind], pacer);
+      columns[kind] = emptyColumns(); // the walk's words are in the chunks now
+    }
+    // One assignment: lookups see the old index or the new one, never a half-built one.
+    snapshot = {
+      byKind,
+      keys: await keyTable(
+        KINDS.map((kind) => byKind[kind].keys),
+        pacer,
+      ),
       builtAt: Date.now(),
     };
-    snapshot = next;
-    logger.info({ ...countsOf(next), ms: Math.round(performance.now() - started) }, 'library index built');
+    for (const key of confirmed.keys()) if (placeOf(snapshot.keys, Number(key)) !== -1) confirmed.delete(key);
+    logger.info(
+      { ...countsOf(snapshot), skipped, ms: Math.round(performance.now() - started) },
+      'library index built',
+    );
   }
 
-  function countsOf(s: Snapshot) {
+  function countsOf(s: Snapshot | null) {
     return {
-      artists: s.byKind.artist.entries.length,
-      albums: s.byKind.album.entries.length,
-      tracks: s.byKind.track.entries.length,
+      artists: s?.byKind.artist.size ?? 0,
+      albums: s?.byKind.album.size ?? 0,
+      tracks: s?.byKind.track.size ?? 0,
     };
   }
 
   const index: LibraryIndex = {
     sections: options.sections,
     refresh() {
+      if (!building) lastStarted = Date.now();
       building ??= build()
         .catch((error: unknown) => {
           logger.warn({ err: error }, 'library index refresh failed; keeping the previous index');
@@ -139,25 +215,59 @@ export function createLibraryIndex(options: {
       return building;
     },
     async ready() {
-      if (snapshot.builtAt === null) await index.refresh();
+      if (snapshot === null) await index.refresh();
     },
-    async refreshIfOlderThan(ageMs) {
-      if (snapshot.builtAt !== null && Date.now() - snapshot.builtAt < ageMs) return false;
-      await index.refresh();
+    refreshSoon() {
+      if (building || Date.now() - lastStarted < MISS_REFRESH_MS) return false;
+      logger.info('a lookup missed: refreshing the library index in the background');
+      index.refresh().catch(() => undefined);
       return true;
     },
-    search: (kind, query, limit) => searchList(snapshot.byKind[kind], query, limit),
-    get: (key) => snapshot.byKey.get(key),
-    suggestArtists(query, limit) {
-      const q = normalize(query);
-      return snapshot.byKind.artist.entries
-        .map((entry) => ({ entry, score: similarity(q, entry.name) }))
-        .filter((s) => s.score >= 0.3)
-        .sort((a, b) => b.score - a.score)
-        .slice(0, limit)
-        .map((s) => s.entry);
+    async confirm(kind, text, budgetMs) {
+      const q = normalize(text);
+      if (!q) return null;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), budgetMs)));
+      const found = options.plex.search(text.trim(), 5).then(
+        (results) => {
+          const items =
+            kind === 'artist' ? results.artists : kind === 'album' ? results.albums : results.tracks;
+          const exact = items.filter((item) => normalize(item.title) === q);
+          return exact.length === 1 ? toEntry(kind, exact[0] as IndexItem) : null;
+        },
+        () => null,
+      );
+      const entry = await Promise.race([found, late]).finally(() => clearTimeout(timer));
+      if (entry) confirmed.set(entry.key, entry);
+      return entry;
     },
-    stats: () => ({ ...countsOf(snapshot), builtAt: snapshot.builtAt }),
+    search(kind, query, limit) {
+      const list = snapshot?.byKind[kind];
+      if (!list) return [];
+      return searchList(list, query, limit, SEARCH_BUDGET_MS).map((p) => entryAt(list, kind, p));
+    },
+    get(key) {
+      const found = snapshot && KEY.test(key) ? placeOf(snapshot.keys, Number(key)) : -1;
+      if (found === -1 || !snapshot) return confirmed.get(key);
+      const kind = KINDS[found & 3] as EntryKind;
+      const list = snapshot.byKind[kind];
+      return entryAt(list, kind, list.rank[found >> 2] as number);
+    },
+    suggestArtists(query, limit) {
+      const list = snapshot?.byKind.artist;
+      if (!list) return [];
+      const q = normalize(query);
+      const scored: Array<{ raw: number; score: number }> = [];
+      for (let raw = 0; raw < list.size; raw++) {
+        const score = similarity(q, list.names[raw] as string);
+        if (score >= 0.3) scored.push({ raw, score });
+      }
+      return scored
+        .sort((a, b) => b.score - a.score || (list.rank[a.raw] as number) - (list.rank[b.raw] as number))
+        .slice(0, limit)
+        .map((s) => entryAt(list, 'artist', list.rank[s.raw] as number));
+    },
+    stats: () => ({ ...countsOf(snapshot), builtAt: snapshot?.builtAt ?? null }),
   };
   return index;
 }

@@ -1,139 +1,245 @@
-import { letterMask, MATCH_TIER, matchTier, normalize, queryWords } from './text-match.ts';
-import type { Searchable } from './text-match.ts';
+import type { Pacer } from './pacer.ts';
+import { sortSliced } from './pacer.ts';
+import { isSubsequence, letterMask, normalize, queryWords } from './text-match.ts';
 
 /**
- * Entries in display order with two helper structures, so a keystroke over 100,000 tracks costs about a
- * millisecond: entry indices sorted by name (exact and prefix matches are one binary search away) and
- * every entry's words joined into one string (word and substring matches are `indexOf` scans over one
- * big string, which V8 vectorises, and stop as soon as enough is found).
+ * One kind's entries, column by column: no object per entry, so 400,000 tracks cost about 0.2 KiB each.
+ * A "raw" index is the order the Plex walk delivered; a "position" is the display order (shorter labels
+ * first, then by code point). Names sorted (`byName`) make exact and prefix matches two binary searches;
+ * every entry's words, joined per chunk of positions, make word and substring matches `indexOf` scans
+ * that stop at the search's deadline between chunks.
  */
-export interface SearchList<T extends Searchable> {
-  entries: readonly T[];
-  /** Entry indices ordered by `name`. */
-  byName: Int32Array;
-  /** `\0`-separated words of every entry, in entry order. */
-  text: string;
-  /** Offset of each entry's words in `text`. */
-  starts: Int32Array;
+export interface SearchList {
+  readonly size: number;
+  /** Each label is heads[raw] + tails[raw]; one side is shared (a track's " — Artist (Album)"), see Columns. */
+  readonly heads: readonly string[];
+  readonly tails: readonly string[];
+  /** normalize(primary name), by raw index. */
+  readonly names: readonly string[];
+  readonly keys: Float64Array;
+  /** The artist's rating key (albums, tracks), NaN when none. */
+  readonly parents: Float64Array;
+  readonly masks: Int32Array;
+  /** Position → raw index, and back. */
+  readonly order: Int32Array;
+  readonly rank: Int32Array;
+  /** Raw indices ordered by name. */
+  readonly byName: Int32Array;
+  /** ' ' + normalize(label) + '\0' of CHUNK consecutive positions each. */
+  readonly chunks: readonly string[];
+  /** Offset of each position's words in its chunk. */
+  readonly starts: Int32Array;
 }
 
+/**
+ * What a build collects per entry, in walk order. A label is split in two where one part is the same for
+ * many entries (the ten tracks of an album share " — Artist (Album)"), so that part is stored once: labels
+ * hold an em dash, which makes every label a two-byte string, and were most of a track's memory.
+ */
+export interface Columns {
+  heads: string[];
+  tails: string[];
+  names: string[];
+  words: string[];
+  keys: number[];
+  parents: number[];
+}
+
+export const CHUNK = 8192;
 const FUZZY_MIN_QUERY = 3;
 /** The fuzzy tier is a nicety for typos: it never holds a keystroke up longer than this. */
-const FUZZY_BUDGET_MS = 8;
+const FUZZY_BUDGET_MS = 4;
 
-export function buildSearchList<T extends Searchable>(entries: readonly T[]): SearchList<T> {
-  const starts = new Int32Array(entries.length);
-  const parts: string[] = [];
-  let offset = 0;
-  entries.forEach((entry, i) => {
-    starts[i] = offset;
-    parts.push(entry.words);
-    offset += entry.words.length + 1;
-  });
-  const byName = Int32Array.from(entries.keys()).sort((a, b) => {
-    const x = (entries[a] as T).name;
-    const y = (entries[b] as T).name;
-    return x < y ? -1 : x > y ? 1 : a - b;
-  });
-  return { entries, byName, text: parts.join('\0'), starts };
+export function emptyColumns(): Columns {
+  return { heads: [], tails: [], names: [], words: [], keys: [], parents: [] };
 }
 
-/** Index of the entry whose words contain position `at` of the joined text. */
-function entryAt(starts: Int32Array, at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= at) lo = mid;
-    else hi = mid - 1;
+function byCodePoint(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Display order of two split labels (shorter first, then by code point) without joining them when avoidable. */
+function byLabel(heads: readonly string[], tails: readonly string[], a: number, b: number): number {
+  const ha = heads[a] as string;
+  const hb = heads[b] as string;
+  const ta = tails[a] as string;
+  const tb = tails[b] as string;
+  const length = ha.length + ta.length - hb.length - tb.length;
+  if (length !== 0) return length;
+  if (ha === hb) return byCodePoint(ta, tb);
+  // Heads that differ before either ends decide the order; otherwise compare the whole labels.
+  if (!ha.startsWith(hb) && !hb.startsWith(ha)) return byCodePoint(ha, hb);
+  return byCodePoint(ha + ta, hb + tb);
+}
+
+export function labelOf(list: SearchList, raw: number): string {
+  return (list.heads[raw] as string) + (list.tails[raw] as string);
+}
+
+/** Builds the search structures from collected columns, yielding through `pacer` so no step blocks for long. */
+export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<SearchList> {
+  const { heads, tails, names, words } = columns;
+  const size = heads.length;
+  const masks = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    masks[i] = letterMask(words[i] as string);
+    if ((i & 1023) === 0) await pacer.tick();
   }
-  return lo;
+  const order = await sortSliced(
+    Int32Array.from({ length: size }, (_, i) => i),
+    (a, b) => byLabel(heads, tails, a, b) || a - b,
+    pacer,
+  );
+  const rank = new Int32Array(size);
+  for (let p = 0; p < size; p++) rank[order[p] as number] = p;
+  await pacer.tick();
+  const byName = await sortSliced(
+    Int32Array.from({ length: size }, (_, i) => i),
+    (a, b) =>
+      byCodePoint(names[a] as string, names[b] as string) || (rank[a] as number) - (rank[b] as number),
+    pacer,
+  );
+  const starts = new Int32Array(size);
+  const chunks: string[] = [];
+  for (let lo = 0; lo < size; lo += CHUNK) {
+    const parts: string[] = [];
+    let offset = 0;
+    for (let p = lo; p < Math.min(size, lo + CHUNK); p++) {
+      const w = words[order[p] as number] as string;
+      starts[p] = offset;
+      parts.push(w);
+      offset += w.length + 1;
+    }
+    chunks.push(`${parts.join('\0')}\0`);
+    await pacer.tick();
+  }
+  return {
+    size,
+    heads,
+    tails,
+    names,
+    keys: Float64Array.from(columns.keys),
+    parents: Float64Array.from(columns.parents),
+    masks,
+    order,
+    rank,
+    byName,
+    chunks,
+    starts,
+  };
+}
+
+/** The words (' ' + normalized label) of the entry at `position`. */
+export function wordsAt(list: SearchList, position: number): string {
+  const chunk = list.chunks[Math.floor(position / CHUNK)] as string;
+  const start = list.starts[position] as number;
+  return chunk.slice(start, chunk.indexOf('\0', start));
 }
 
 /** First position in `byName` whose name is ≥ q. */
-function lowerBound<T extends Searchable>(list: SearchList<T>, q: string): number {
+function lowerBound(list: SearchList, q: string): number {
   let lo = 0;
-  let hi = list.byName.length;
+  let hi = list.size;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((list.entries[list.byName[mid] as number] as T).name < q) lo = mid + 1;
+    if ((list.names[list.byName[mid] as number] as string) < q) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** Exact and prefix matches on the name: the `limit` first of each in display order. */
-function nameMatches<T extends Searchable>(
-  list: SearchList<T>,
-  q: string,
-  limit: number,
-): [number[], number[]] {
-  const exact: number[] = [];
-  const prefix: number[] = [];
-  for (let at = lowerBound(list, q); at < list.byName.length; at++) {
-    const i = list.byName[at] as number;
-    const name = (list.entries[i] as T).name;
-    if (!name.startsWith(q)) break;
-    (name === q ? exact : prefix).push(i);
+/** The `limit` smallest positions among byName[from, to): a bounded insertion, never a sort of all matches. */
+function firstPositions(list: SearchList, from: number, to: number, limit: number): number[] {
+  const best: number[] = [];
+  for (let at = from; at < to; at++) {
+    const p = list.rank[list.byName[at] as number] as number;
+    if (best.length === limit && p >= (best[limit - 1] as number)) continue;
+    let i = best.length === limit ? limit - 1 : best.length;
+    while (i > 0 && (best[i - 1] as number) > p) {
+      best[i] = best[i - 1] as number;
+      i--;
+    }
+    best[i] = p;
   }
-  const first = (ids: number[]) => ids.sort((a, b) => a - b).slice(0, limit);
-  return [first(exact), first(prefix)];
+  return best;
 }
 
-/** Entries (in display order) whose words contain `needle` and pass `accept`, up to `limit`. */
-function scan<T extends Searchable>(
-  list: SearchList<T>,
+/** Positions whose words contain `needle` and pass `accept`, up to `limit`, in position order, until `deadline`. */
+function scan(
+  list: SearchList,
   needle: string,
   limit: number,
-  accept: (i: number) => boolean,
+  accept: (p: number) => boolean,
+  deadline: number,
 ): number[] {
   const found: number[] = [];
-  for (let at = list.text.indexOf(needle); at !== -1 && found.length < limit;) {
-    const i = entryAt(list.starts, at);
-    if (accept(i)) found.push(i);
-    const next = i + 1 < list.starts.length ? (list.starts[i + 1] as number) : list.text.length;
-    at = list.text.indexOf(needle, next);
+  for (let c = 0; c < list.chunks.length && found.length < limit; c++) {
+    if (performance.now() > deadline) break;
+    const chunk = list.chunks[c] as string;
+    const base = c * CHUNK;
+    const last = Math.min(list.size, base + CHUNK) - 1;
+    for (let at = chunk.indexOf(needle); at !== -1 && found.length < limit;) {
+      let lo = base;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((list.starts[mid] as number) <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      if (accept(lo)) found.push(lo);
+      at = lo < last ? chunk.indexOf(needle, list.starts[lo + 1] as number) : -1;
+    }
   }
   return found;
 }
 
 /**
- * The best `limit` entries for a query: exact name, name prefix, every word as a word prefix, substring,
+ * The best `limit` positions for a query: exact name, name prefix, every word as a word prefix, substring,
  * then (only when those leave room) fuzzy — the query's letters in order. Within a tier, display order.
+ * The name tiers are binary searches; the scans share `budgetMs`, so a keystroke costs about that at worst.
  */
-export function searchList<T extends Searchable>(list: SearchList<T>, query: string, limit: number): T[] {
+export function searchList(list: SearchList, query: string, limit: number, budgetMs: number): number[] {
   const q = normalize(query);
-  if (!q) return list.entries.slice(0, limit);
-  const words = queryWords(q);
-  const [exact, prefix] = nameMatches(list, q, limit);
+  if (!q) return Array.from({ length: Math.min(limit, list.size) }, (_, p) => p);
+  const deadline = performance.now() + budgetMs;
+  const from = lowerBound(list, q);
+  const exactEnd = lowerBound(list, `${q}\0`);
+  const prefixEnd = lowerBound(list, `${q}\uffff`);
+  const exact = firstPositions(list, from, exactEnd, limit);
+  const prefix = firstPositions(list, exactEnd, prefixEnd, limit - exact.length);
   // Name matches rank first: when they fill the list, the scans cannot change it.
-  if (exact.length + prefix.length >= limit)
-    return [...exact, ...prefix].slice(0, limit).map((i) => list.entries[i] as T);
-  const taken = new Set([...exact, ...prefix]);
-  const fresh = (i: number) => !taken.has(i) && !(list.entries[i] as T).name.startsWith(q);
+  if (exact.length + prefix.length >= limit) return [...exact, ...prefix];
+  const words = queryWords(q);
+  const named = (p: number) => (list.names[list.order[p] as number] as string).startsWith(q);
+  const hasWords = (p: number) => {
+    const text = wordsAt(list, p);
+    return words.every((w) => text.includes(w));
+  };
   // Every word-prefix match contains the longest query word at a word start.
   const longest = words.reduce((a, b) => (b.length > a.length ? b : a), '');
   const wordHits = scan(
     list,
     longest,
-    limit,
-    (i) => fresh(i) && words.every((w) => (list.entries[i] as T).words.includes(w)),
+    limit - exact.length - prefix.length,
+    (p) => !named(p) && hasWords(p),
+    deadline,
   );
-  for (const i of wordHits) taken.add(i);
+  const taken = new Set(wordHits);
   const found = exact.length + prefix.length + wordHits.length;
-  const substringHits = found < limit ? scan(list, q, limit - found, (i) => fresh(i) && !taken.has(i)) : [];
-  const results = [...exact, ...prefix, ...wordHits, ...substringHits]
-    .slice(0, limit)
-    .map((i) => list.entries[i] as T);
+  const substringHits =
+    found < limit ? scan(list, q, limit - found, (p) => !named(p) && !taken.has(p), deadline) : [];
+  const results = [...exact, ...prefix, ...wordHits, ...substringHits];
   if (results.length < limit && q.length >= FUZZY_MIN_QUERY) {
-    for (const i of substringHits) taken.add(i);
+    for (const p of substringHits) taken.add(p);
     const mask = letterMask(q);
-    const deadline = performance.now() + FUZZY_BUDGET_MS;
-    for (let i = 0; i < list.entries.length && results.length < limit; i++) {
-      if ((i & 1023) === 0 && performance.now() > deadline) break;
-      const entry = list.entries[i] as T;
-      if ((entry.mask & mask) !== mask || taken.has(i)) continue;
-      if (matchTier(entry, q, words, true, mask) === MATCH_TIER.fuzzy) results.push(entry);
+    const stop = Math.min(deadline, performance.now() + FUZZY_BUDGET_MS);
+    for (let p = 0; p < list.size && results.length < limit; p++) {
+      if ((p & 511) === 0 && performance.now() > stop) break;
+      if (((list.masks[list.order[p] as number] as number) & mask) !== mask || taken.has(p) || named(p))
+        continue;
+      const text = wordsAt(list, p);
+      if (text.includes(q) || words.every((w) => text.includes(w))) continue;
+      if (isSubsequence(q, text)) results.push(p);
     }
   }
   return results;

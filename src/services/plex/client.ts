@@ -4,10 +4,17 @@ import { downloadPart } from './download.ts';
 import { createPlexTransport } from './transport.ts';
 import { createPlexWrites } from './writes.ts';
 import type { PlexWrites } from './writes.ts';
-import { hubContainer, identityContainer, itemContainer, parseItems, sectionContainer } from './schema.ts';
-import type { PlexItem } from './schema.ts';
+import {
+  hubContainer,
+  identityContainer,
+  indexItem,
+  itemContainer,
+  parseItems,
+  sectionContainer,
+} from './schema.ts';
+import type { IndexItem, PlexItem } from './schema.ts';
 
-export type { PlexItem } from './schema.ts';
+export type { IndexItem, PlexItem } from './schema.ts';
 export { musicBrainzId } from './schema.ts';
 export { toPlexError } from './transport.ts';
 
@@ -24,6 +31,20 @@ export type PlexType = (typeof PLEX_TYPE)[keyof typeof PLEX_TYPE];
 
 /** Items per request when walking a whole library: big pages, few round trips, bounded memory per page. */
 export const PAGE_SIZE = 5000;
+
+/**
+ * A lean walk's page: big enough for few round trips, small enough that parsing one page (done in one go by
+ * the HTTP client) never holds the event loop for long.
+ */
+export const LEAN_PAGE_SIZE = 2500;
+
+/**
+ * What a lean walk leaves out: Plex documents `excludeElements` and `excludeFields` on list endpoints; a
+ * track's Media/Part, Genre and Guid arrays and its summary and artwork paths are most of its bytes.
+ */
+const LEAN_QUERY =
+  'excludeElements=Media,Genre,Guid,Mood,Style,Country,Similar,Collection,Label,Field,Image' +
+  '&excludeFields=summary,guid,parentGuid,grandparentGuid,thumb,parentThumb,grandparentThumb,art,grandparentArt,key,parentKey,grandparentKey';
 
 export interface MusicSection {
   id: string;
@@ -52,6 +73,16 @@ export interface PlexService extends PlexWrites {
     type: PlexType,
     options?: { filters?: ReadonlyArray<readonly [string, string]>; onPage?: (items: PlexItem[]) => void },
   ): Promise<PlexItem[]>;
+  /**
+   * Every item of one type in a section with only the fields an index needs (IndexItem), page by page: each
+   * page is handed to `onPage` (awaited) and then dropped, so a walk holds one page at a time. Resolves to
+   * the number of items.
+   */
+  walkSection(
+    sectionId: string,
+    type: PlexType,
+    onPage: (items: IndexItem[]) => void | Promise<void>,
+  ): Promise<number>;
   /** One item with its Guids, or null when Plex does not know the key. */
   metadata(ratingKey: string): Promise<PlexItem | null>;
   /** Albums of an artist, tracks of an album (`/children`; the album filter of @ctrl/plex is ignored by Plex). */
@@ -138,6 +169,24 @@ export function createPlexService(options: PlexOptions): PlexService {
     listSection(sectionId, type, options = {}) {
       const params = new URLSearchParams({ type: String(type), includeGuids: '1' });
       return paged(`/library/sections/${requireKey(sectionId)}/all`, params, options);
+    },
+    async walkSection(sectionId, type, onPage) {
+      let count = 0;
+      await transport.walkPages(
+        `/library/sections/${requireKey(sectionId)}/all`,
+        `type=${type}&${LEAN_QUERY}`,
+        LEAN_PAGE_SIZE,
+        async (raw) => {
+          const items: IndexItem[] = [];
+          for (const entry of raw) {
+            const parsed = indexItem.safeParse(entry);
+            if (parsed.success) items.push(parsed.data);
+          }
+          count += items.length;
+          await onPage(items);
+        },
+      );
+      return count;
     },
     async metadata(ratingKey) {
       try {

@@ -63,6 +63,19 @@ export const plexItem = z.object({
 });
 export type PlexItem = z.infer<typeof plexItem>;
 
+/** The fields a library index needs (walkSection): nothing else of a listing is kept. */
+export const indexItem = z.object({
+  ratingKey: key,
+  title: z.string().catch(''),
+  originalTitle: text,
+  parentTitle: text,
+  grandparentTitle: text,
+  parentRatingKey: key.optional().catch(undefined),
+  grandparentRatingKey: key.optional().catch(undefined),
+  year: num,
+});
+export type IndexItem = z.infer<typeof indexItem>;
+
 export const itemContainer = z.object({
   MediaContainer: z.object({
     size: num,

@@ -73,13 +73,18 @@ export function createPlexTransport(options: {
    * Walks a paged list endpoint (`X-Plex-Container-Start/Size`) until Plex's totalSize is reached, handing
    * each page's raw `Metadata` to `onPage`. `query` is the rest of the query string, already encoded.
    */
-  async function walkPages(path: string, query: string, pageSize: number, onPage: (raw: unknown[]) => void) {
+  async function walkPages(
+    path: string,
+    query: string,
+    pageSize: number,
+    onPage: (raw: unknown[]) => void | Promise<void>,
+  ) {
     for (let start = 0; ; start += pageSize) {
       const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
       const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`);
       const container = parse(itemContainer, body, path).MediaContainer;
       const raw = container.Metadata ?? [];
-      onPage(raw);
+      await onPage(raw);
       const total = container.totalSize ?? container.size ?? raw.length;
       if (raw.length < pageSize || start + raw.length >= total) return;
     }

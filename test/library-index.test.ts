@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLibraryIndex } from '../src/services/library/library-index.ts';
+import { createPlexService } from '../src/services/plex/client.ts';
+import { addArtist, generateLibrary } from '../fakes/library.ts';
+import type { Library } from '../fakes/library.ts';
+import { startPlexFake } from '../fakes/plex.ts';
+import type { PlexFake } from '../fakes/plex.ts';
+import { captureLogger } from './helpers/logs.ts';
+
+let lib: Library;
+let fake: PlexFake;
+const { logger } = captureLogger(['fake-plex-token']);
+
+function index() {
+  const plex = createPlexService({ baseUrl: fake.url, token: fake.token, timeoutMs: 5000, logger });
+  return createLibraryIndex({ plex, logger, sections: [] });
+}
+
+beforeAll(async () => {
+  // Big enough that a build takes many slices (the index yields between them).
+  lib = generateLibrary({ artists: 300, albumsPerArtist: [3, 4], tracksPerAlbum: [9, 10], seed: 21 });
+  fake = await startPlexFake(lib);
+});
+afterAll(() => fake.close());
+
+describe('library index builds and swaps', () => {
+  it('answers from the old index during a rebuild and swaps the new one in whole', async () => {
+    const library = index();
+    await library.refresh();
+    const old = library.stats();
+    const added = addArtist(lib, 'Zyxwvut Newcomer');
+    // Slow pages: the rebuild spans many event-loop turns, and lookups run in between.
+    fake.failureFor = (req) => (req.path.endsWith('/all') ? { kind: 'slow', delayMs: 40 } : undefined);
+    const seen: string[] = [];
+    const lookups: Array<string | undefined> = [];
+    const probe = setInterval(() => {
+      const { artists, albums, tracks } = library.stats();
+      seen.push(`${artists}/${albums}/${tracks}`);
+      lookups.push(library.search('artist', 'zyxwvut', 5)[0]?.key);
+    }, 2);
+    try {
+      await library.refresh();
+    } finally {
+      clearInterval(probe);
+      fake.failureFor = undefined;
+    }
+    const now = library.stats();
+    expect(now.artists).toBe(old.artists + 1);
+    // Every lookup saw a whole index: the old one (without the newcomer) until the swap, then the new one.
+    expect(new Set(seen)).toEqual(new Set([`${old.artists}/${old.albums}/${old.tracks}`]));
+    expect(lookups.length).toBeGreaterThan(10);
+    expect(lookups.every((key) => key === undefined)).toBe(true);
+    expect(library.search('artist', 'zyxwvut', 5)[0]?.key).toBe(added.ratingKey);
+    expect(library.get(added.ratingKey)?.label).toBe('Zyxwvut Newcomer');
+  });
+
+  it("lets Plex's search confirm a title too new for the index, within a budget", async () => {
+    const library = index();
+    await library.refresh();
+    const added = addArtist(lib, 'Brand Newer Band');
+    expect(library.search('artist', 'Brand Newer Band', 5)).toEqual([]);
+    const entry = await library.confirm('artist', 'brand newer band', 2000);
+    expect(entry).toMatchObject({ kind: 'artist', key: added.ratingKey, label: 'Brand Newer Band' });
+    // Its key resolves until a rebuild has it (a button or menu carrying it keeps working).
+    expect(library.get(added.ratingKey)?.label).toBe('Brand Newer Band');
+    // A typo is not confirmed (only an exact title is), and a slow Plex costs at most the budget.
+    expect(await library.confirm('artist', 'Brand Newr Band', 2000)).toBeNull();
+    fake.failure = { kind: 'slow', delayMs: 1000 };
+    const started = performance.now();
+    try {
+      expect(await library.confirm('artist', 'Brand Newer Band', 100)).toBeNull();
+    } finally {
+      fake.failure = { kind: 'none' };
+    }
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('keeps display order within a tier and fills top-k without sorting every match', async () => {
+    const library = index();
+    await library.refresh();
+    const all = lib.tracks.filter((t) => t.title.toLowerCase().startsWith('a'));
+    expect(all.length).toBeGreaterThan(25);
+    const found = library.search('track', 'a', 25);
+    expect(found).toHaveLength(25);
+    // Shorter labels first, then by code point, as autocomplete shows them.
+    const labels = found.map((e) => e.label);
+    const sorted = [...labels].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+    expect(labels).toEqual(sorted);
+    // And they are the 25 first of all prefix matches in that order, not any 25.
+    const expected = lib.tracks
+      .map((t) => library.get(t.ratingKey))
+      .filter((e) => e !== undefined && e.name.startsWith('a') && e.name !== 'a')
+      .map((e) => e as { key: string; label: string })
+      .sort((x, y) => x.label.length - y.label.length || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0))
+      .slice(0, 25)
+      .map((e) => e.key);
+    expect(found.map((e) => e.key)).toEqual(expected);
+  });
+});
