@@ -69,9 +69,18 @@ async function enrich(
         r.json?.content !== 'Looking up credits…') ||
       (r.method === 'POST' && r.path.endsWith(`/${interaction.token}`)) ||
       (r.path.includes(`/interactions/${interaction.id}/`) && r.json?.type === 4),
+    // MusicBrainz may be waited for (UPSTREAM_TIMEOUT 2 s) before Discogs is asked.
+    10_000,
   );
   const message = [...h.discord.messages.values()].find((m) => m.interaction_metadata?.id === interaction.id);
-  return { json: reply.json?.data ?? reply.json, message };
+  return { json: reply.json?.data ?? reply.json, message, shown: () => shownFor(interaction.id) };
+}
+
+/** What the channel shows for an interaction: every message it left (progress, answer, follow-ups). */
+function shownFor(interactionId: string) {
+  return [...h.discord.messages.values()]
+    .filter((m) => m.interaction_metadata?.id === interactionId)
+    .map((m) => ({ content: m.content, ephemeral: ((m.flags ?? 0) & 64) !== 0, embeds: m.embeds.length }));
 }
 
 async function press(customId: string, messageId: string | undefined, user: object = ADMIN) {
@@ -113,6 +122,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 beforeEach(() => {
   h.musicbrainz!.failure = { kind: 'none' };
+  h.discogs!.failure = { kind: 'none' };
 });
 
 describe('/alex enrich', () => {
@@ -237,17 +247,85 @@ describe('/alex enrich', () => {
     );
   });
 
-  it('names MusicBrainz when it is down', async () => {
+  it('names MusicBrainz when it is down and was asked for by name', async () => {
     h.musicbrainz!.failure = {
       kind: 'status',
       status: 500,
       body: '<html>oops</html>',
       contentType: 'text/html',
     };
-    expect((await enrich([{ name: 'album', type: 3, value: keys.kindOfBlue }])).json.content).toBe(
+    const mbOnly = await enrich([
+      { name: 'album', type: 3, value: keys.kindOfBlue },
+      { name: 'source', type: 3, value: 'musicbrainz' },
+    ]);
+    expect(mbOnly.json.content).toBe(
       'MusicBrainz sent an answer Autoalex could not understand. Try again; if it persists, check the logs.',
     );
+    // The answer replaced "Looking up credits…": it is the only message the command left.
+    expect(mbOnly.shown()).toEqual([{ content: mbOnly.json.content, ephemeral: true, embeds: 0 }]);
   });
+
+  const LOVE_SUPREME_DISCOGS =
+    'John Coltrane: Tenor Saxophone, Chant (track 1) | McCoy Tyner: Piano | Jimmy Garrison: Double Bass | Elvin Jones: Drums';
+  const MB_RATE_LIMITED = JSON.stringify({
+    error:
+      'Your requests are exceeding the allowable rate limit. Please see http://wiki.musicbrainz.org/XMLWebService for more information.',
+  });
+  it.each([
+    ['down (connections cut)', { kind: 'down' } as const, 'MusicBrainz is unreachable'],
+    [
+      'answering 503 (rate limit)',
+      { kind: 'status', status: 503, body: MB_RATE_LIMITED, contentType: 'application/json' } as const,
+      // musicbrainz-api retries a 503 every 500 ms; the bot stops waiting at UPSTREAM_TIMEOUT.
+      'MusicBrainz did not answer in time',
+    ],
+    ['timing out', { kind: 'slow', delayMs: 4000 } as const, 'MusicBrainz did not answer in time'],
+  ])(
+    'falls back to Discogs when MusicBrainz is %s: preview says so, Apply writes the block, undo restores',
+    async (_name, failure, cause) => {
+      h.musicbrainz!.failure = failure;
+      const preview = await enrich([{ name: 'album', type: 3, value: LOVE_SUPREME }]);
+      const embed = preview.json.embeds[0];
+      expect(embed.description).toBe(LOVE_SUPREME_DISCOGS);
+      expect(embed.fields[1].value).toBe(`${cause}; credits from Discogs release 9900001 (found by search)`);
+      expect(preview.shown()).toEqual([{ content: '', ephemeral: false, embeds: 1 }]);
+      const musicbrainzCalls = h.musicbrainz!.requests.length;
+      const done = await press(preview.json.components[0].components[0].custom_id, preview.message?.id);
+      expect(done.content).toMatch(new RegExp(`^✅ Credits written to “${LOVE_SUPREME}” in Plex`));
+      // Apply re-reads Discogs only: MusicBrainz is not asked again (and waited for) on the press.
+      expect(h.musicbrainz!.requests.length).toBe(musicbrainzCalls);
+      expect(summaryOf(keys.loveSupreme)).toBe(
+        `${ORIGINAL}\n\n${BLOCK_START}\n${LOVE_SUPREME_DISCOGS}\n${BLOCK_END}`,
+      );
+      const undo = await enrich([
+        { name: 'album', type: 3, value: keys.loveSupreme },
+        { name: 'undo', type: 5, value: true },
+      ]);
+      expect(undo.json.content).toBe(
+        `↩️ The summary of “${LOVE_SUPREME}” is back to what it was before Autoalex.`,
+      );
+      expect(summaryOf(keys.loveSupreme)).toBe(ORIGINAL);
+    },
+    20_000,
+  );
+
+  it('names both causes in one message when MusicBrainz and Discogs are both down, and writes nothing', async () => {
+    const before = summaryEdits().length;
+    h.musicbrainz!.failure = { kind: 'down' };
+    h.discogs!.failure = { kind: 'down' };
+    const both = await enrich([{ name: 'album', type: 3, value: keys.loveSupreme }]);
+    expect(both.json.content).toBe(
+      'No credits: MusicBrainz is unreachable, and Discogs is unreachable. Nothing was written; try again later.',
+    );
+    expect(both.shown()).toEqual([{ content: both.json.content, ephemeral: true, embeds: 0 }]);
+    h.discogs!.failure = { kind: 'status', status: 500 };
+    h.musicbrainz!.failure = { kind: 'none' };
+    const onlyDiscogsDown = await enrich([{ name: 'album', type: 3, value: keys.unknown }]);
+    expect(onlyDiscogsDown.json.content).toBe(
+      'Discogs answered with a server error (HTTP 500), and MusicBrainz has no release matching “Unheard Tapes” by Nobody Known. Nothing was written.',
+    );
+    expect(summaryEdits().length).toBe(before);
+  }, 20_000);
 });
 
 describe('/alex enrich_library', () => {
@@ -285,7 +363,7 @@ describe('/alex enrich_library', () => {
     );
     expect(summaryEdits().length).toBe(before);
     expect(dry.progress.length).toBeGreaterThan(0);
-    expect(dry.csv[0]).toBe('album_key,artist,album,outcome,detail');
+    expect(dry.csv[0]).toBe('album_key,artist,album,outcome,detail,source');
     expect(dry.csv.find((line) => line.startsWith(`${keys.quiet},`))).toMatch(
       /,would enrich,"?discogs:9900004: Ana Pérez: Piano/,
     );

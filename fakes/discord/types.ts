@@ -96,6 +96,13 @@ export interface FakeDiscord {
   /** Every presence update (gateway opcode 3) the bot sent, in order. */
   readonly presences: RecordedPresence[];
   messages: Map<string, StoredMessage>;
+  /** The fake's clock (ms since the epoch): Date.now() plus every advanceClock so far. */
+  now(): number;
+  /**
+   * Moves the fake's clock forward, as if that much time had passed: interaction tokens older than
+   * tokenLifetimeMs by this clock are refused (401 50027), as Discord refuses them after 15 minutes.
+   */
+  advanceClock(ms: number): void;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsSince(seq: number): RecordedRequest[];
   slashCommand(input: {
