@@ -221,9 +221,12 @@ describe('/alex enrich', () => {
     expect((await enrich(mbOnly)).json.content).toBe(
       `MusicBrainz lists no performers for “${MB_RELEASES.noRelations.title}”. Nothing was written.`,
     );
-    expect((await enrich([{ name: 'album', type: 3, value: keys.uncredited }])).json.content).toBe(
+    const uncredited = await enrich([{ name: 'album', type: 3, value: keys.uncredited }]);
+    expect(uncredited.json.content).toBe(
       'MusicBrainz or Discogs list no performers for “Unknown Takes”. Nothing was written.',
     );
+    // "Looking up credits…" is gone: the answer is the only message the command left.
+    expect(uncredited.shown()).toEqual([{ content: uncredited.json.content, ephemeral: true, embeds: 0 }]);
     expect((await enrich([{ name: 'album', type: 3, value: keys.unknown }])).json.content).toBe(
       'MusicBrainz or Discogs have no release matching “Unheard Tapes” by Nobody Known. Nothing was written.',
     );
@@ -378,6 +381,40 @@ describe('/alex enrich_library', () => {
     expect(summaryEdits().length).toBe(before + 4);
   });
 
+  it('falls back to Discogs per album when MusicBrainz goes down mid-run, and says so in the report', async () => {
+    let served = 0;
+    // MusicBrainz answers the first album's calls, then cuts every connection (a mirror restarting).
+    h.musicbrainz!.failureFor = () => (++served > 3 ? { kind: 'down' } : undefined);
+    try {
+      const run = await batch([
+        { name: 'dry_run', type: 5, value: true },
+        { name: 'force', type: 5, value: true },
+      ]);
+      const total = h.plex!.lib.albums.length;
+      const row = (key: string) => run.csv.find((line) => line.startsWith(`${key},`));
+      expect(row(keys.kindOfBlue)).toMatch(
+        /,would enrich,"?MusicBrainz is unreachable; discogs:9900002: Miles Davis: Trumpet.*,discogs$/,
+      );
+      expect(row(keys.loveSupreme)).toMatch(
+        /,would enrich,"?MusicBrainz is unreachable; discogs:9900001: John Coltrane: Tenor Saxophone.*,discogs$/,
+      );
+      // Not on Discogs either: failed (MusicBrainz may know it), not "not found"; the run went on to the end.
+      expect(row(keys.unknown)).toBe(
+        `${keys.unknown},Nobody Known,Unheard Tapes,failed,"MusicBrainz is unreachable, and Discogs has no release matching “Unheard Tapes” by Nobody Known. Nothing was written.",`,
+      );
+      expect(run.csv).toHaveLength(total + 1);
+      const fromDiscogs = run.csv.filter((line) => line.startsWith('9') && line.endsWith(',discogs')).length;
+      expect(fromDiscogs).toBeGreaterThanOrEqual(4);
+      expect(run.content).toMatch(
+        new RegExp(
+          `^Dry run finished: .*\\(of ${total} albums\\)\\. \\d+ from Discogs because MusicBrainz did not answer\\.$`,
+        ),
+      );
+    } finally {
+      h.musicbrainz!.failureFor = undefined;
+    }
+  });
+
   it('reports progress for every album with an ETA from the effective rate', async () => {
     const calls: Array<[number, number, number | null]> = [];
     await enrichLibrary(h.services, {
@@ -406,10 +443,128 @@ describe('/alex enrich_library', () => {
       (r) => r.method === 'POST' && r.path.endsWith(`/${interaction.token}`),
     );
     expect(reply.json.content).toBe('No album or artist in the music library has the genre “Polka Fusion”.');
+    // "Listing albums…" was shown first; the answer replaced it instead of arriving beside it.
+    expect(shownFor(interaction.id)).toEqual([{ content: reply.json.content, ephemeral: true, embeds: 0 }]);
+  });
+
+  it('replaces "Listing albums…" with the reason when Plex fails while listing', async () => {
+    h.plex!.failure = { kind: 'status', status: 500 };
+    try {
+      const interaction = await h.discord.slashCommand({
+        name: 'alex',
+        subcommand: 'enrich_library',
+        options: [{ name: 'genre', type: 3, value: 'Jazz' }],
+        user: ADMIN,
+      });
+      const reply = await h.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path.endsWith(`/${interaction.token}`),
+        10_000,
+      );
+      expect(reply.json.content).toMatch(/^Plex /);
+      expect(shownFor(interaction.id)).toEqual([{ content: reply.json.content, ephemeral: true, embeds: 0 }]);
+    } finally {
+      h.plex!.failure = { kind: 'none' };
+    }
   });
 });
 
 describe('a job that outlives its interaction token', () => {
+  it('moves to a channel message before the 15 minutes of the token are over: no call is refused', async () => {
+    const lib = generateLibrary({ artists: 4, albumsPerArtist: 2, tracksPerAlbum: 2, seed: 7 });
+    const long = await startHarness({ library: lib, musicbrainz: true });
+    try {
+      long.musicbrainz!.failure = { kind: 'slow', delayMs: 250 };
+      const interaction = await long.discord.slashCommand({
+        name: 'alex',
+        subcommand: 'enrich_library',
+        options: [{ name: 'dry_run', type: 5, value: true }],
+        user: ADMIN,
+      });
+      const original = `/${interaction.token}/messages/@original`;
+      await long.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(original), 10_000);
+      const reply = [...long.discord.messages.values()].find(
+        (m) => m.interaction_metadata?.id === interaction.id,
+      )!;
+      // 14 minutes pass (for Discord and the bot alike): the next progress goes through the channel.
+      long.discord.advanceClock(14 * 60_000);
+      const moved = await long.discord.waitForRequest(
+        (r) => r.method === 'PATCH' && r.path === `/channels/${long.discord.channelId}/messages/${reply.id}`,
+        15_000,
+      );
+      expect(moved.json.content).toMatch(/^Enriching albums: \d+\/8/);
+      // Past the token's 15 minutes: the fake refuses the webhook now, as Discord does (50027).
+      long.discord.advanceClock(2 * 60_000);
+      const late = await fetch(
+        `${long.discord.restApi}/v10/webhooks/${long.discord.applicationId}${original}`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ content: 'late' }),
+        },
+      );
+      expect(late.status).toBe(401);
+      expect(((await late.json()) as { code: number }).code).toBe(50027);
+      const done = await long.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path === `/channels/${long.discord.channelId}/messages`,
+        20_000,
+      );
+      expect(done.json.content).toMatch(new RegExp(`^<@${ADMIN.id}> Dry run finished: `));
+      expect(done.files[0]!.name).toBe('enrich-report.csv');
+      await long.discord.waitForRequest(
+        (r) => r.method === 'DELETE' && r.path === `/channels/${long.discord.channelId}/messages/${reply.id}`,
+      );
+      // The answer is the only message left, and the bot made no call Discord refused (but our own probe).
+      expect(long.discord.messages.has(reply.id)).toBe(false);
+      const refused = long.discord.requests.filter((r) => r.status >= 400 && r.json?.content !== 'late');
+      expect(refused).toEqual([]);
+    } finally {
+      await long.stop();
+    }
+  }, 60_000);
+
+  it('posts the job message again when a member deleted it, instead of editing a message that is gone', async () => {
+    const lib = generateLibrary({ artists: 4, albumsPerArtist: 2, tracksPerAlbum: 2, seed: 8 });
+    const long = await startHarness({ library: lib, musicbrainz: true });
+    try {
+      long.musicbrainz!.failure = { kind: 'slow', delayMs: 250 };
+      const interaction = await long.discord.slashCommand({
+        name: 'alex',
+        subcommand: 'enrich_library',
+        options: [{ name: 'dry_run', type: 5, value: true }],
+        user: ADMIN,
+      });
+      const original = `/${interaction.token}/messages/@original`;
+      await long.discord.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(original), 10_000);
+      const reply = [...long.discord.messages.values()].find(
+        (m) => m.interaction_metadata?.id === interaction.id,
+      )!;
+      long.discord.messages.delete(reply.id);
+      const reposted = await long.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path === `/channels/${long.discord.channelId}/messages`,
+        15_000,
+      );
+      expect(reposted.json.content).toMatch(new RegExp(`^<@${ADMIN.id}> Enriching albums: `));
+      const done = await long.discord.waitForRequest(
+        (r) =>
+          r.method === 'POST' &&
+          r.path === `/channels/${long.discord.channelId}/messages` &&
+          r.files.length > 0,
+        20_000,
+      );
+      expect(done.json.content).toMatch(new RegExp(`^<@${ADMIN.id}> Dry run finished: `));
+      await long.discord.waitForRequest(
+        (r) => r.method === 'DELETE' && r.path.startsWith(`/channels/${long.discord.channelId}/messages/`),
+      );
+      // One 404 told the bot the message was gone; it never edited the dead message again.
+      const gone = long.discord.requests.filter((r) => r.status === 404);
+      expect(gone).toHaveLength(1);
+      const left = [...long.discord.messages.values()].filter((m) => m.channel_id === long.discord.channelId);
+      expect(left.map((m) => m.content)).toEqual([done.json.content]);
+    } finally {
+      await long.stop();
+    }
+  }, 60_000);
+
   it('posts the result in the channel, mentioning who asked, when Discord refuses the late edit', async () => {
     const lib = generateLibrary({ artists: 2, albumsPerArtist: 1, tracksPerAlbum: 2, seed: 5 });
     const short = await startHarness({ library: lib, musicbrainz: true, discord: { tokenLifetimeMs: 300 } });

@@ -64,16 +64,19 @@ async function albumsToEnrich(services: Services, genre: string | undefined): Pr
   return albums;
 }
 
-/** MusicBrainz and Discogs both down (or a single named one): the kind of failure that repeats for every album. */
+/** MusicBrainz and Discogs both down (or the one named source): a failure that repeats for every album. */
 function isOutage(error: unknown): boolean {
   const down = (e: unknown) =>
     e instanceof UpstreamError && (e.kind === 'unreachable' || e.kind === 'timeout');
-  return error instanceof CreditSourcesFailed ? error.causes.every(down) : down(error);
+  // One source down while the other answers is no outage: the run goes on with the other.
+  return error instanceof CreditSourcesFailed
+    ? error.causes.length > 1 && error.causes.every(down)
+    : down(error);
 }
 
 function classify(error: unknown): { outcome: BatchOutcome; detail: string } {
   const text = toUserMessage(error).text;
-  if (error instanceof UserFacingError) {
+  if (error instanceof UserFacingError && !(error instanceof CreditSourcesFailed)) {
     return {
       outcome: /no performers/.test(text) ? 'no credits' : /no release/.test(text) ? 'not found' : 'failed',
       detail: text,

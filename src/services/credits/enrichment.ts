@@ -81,8 +81,8 @@ async function album(plex: PlexService, albumKey: string) {
 }
 
 /**
- * Both sources failed for `source:auto`: one message that names each cause, so an admin knows whether to
- * wait (MusicBrainz rate-limiting) or fix something (a wrong Discogs token).
+ * `source:auto` found no credits because a source failed: one message that names each cause (both, or the
+ * failure and what the other source said), so an admin knows whether to wait or to fix something.
  */
 export class CreditSourcesFailed extends UserFacingError {
   readonly causes: readonly UpstreamError[];
@@ -163,8 +163,9 @@ async function findCredits(
   if (mb instanceof UpstreamError || dc instanceof UpstreamError) {
     const failed = mb instanceof UpstreamError ? mb : (dc as UpstreamError);
     const other = mb instanceof UpstreamError ? ['Discogs', dc] : ['MusicBrainz', mb];
-    throw new UserFacingError(
+    throw new CreditSourcesFailed(
       `${upstreamCause(failed)}, and ${nothingFrom(other[0] as string, other[1] as Found | null, item, artist)}. Nothing was written.`,
+      [failed],
     );
   }
   // Neither failed: keep the combined wording ("MusicBrainz or Discogs list no performers…").
