@@ -187,6 +187,31 @@ describe('/alex enrich', () => {
     expect(twice.json.content).toBe('Autoalex has not enriched this album, so there is nothing to undo.');
   });
 
+  it('recognises a credits block whose record was lost: undo removes it, and a re-run never keeps it as the original', async () => {
+    const orphan = `${ORIGINAL}\n\n${BLOCK_START}\n${LOVE_SUPREME_CREDITS}\n${BLOCK_END}`;
+    const album = h.plex!.lib.byKey.get(keys.loveSupreme) as LibAlbum;
+    album.summary = orphan;
+    expect(h.services.store.getEnrichment(keys.loveSupreme)).toBeUndefined();
+    const undo = await enrich([
+      { name: 'album', type: 3, value: keys.loveSupreme },
+      { name: 'undo', type: 5, value: true },
+    ]);
+    expect(undo.json.content).toBe(
+      `↩️ The summary of “${LOVE_SUPREME}” is back to what it was before Autoalex.`,
+    );
+    expect(summaryOf(keys.loveSupreme)).toBe(ORIGINAL);
+
+    album.summary = orphan;
+    const again = await enrich([{ name: 'album', type: 3, value: keys.loveSupreme }]);
+    await press(again.json.components[0].components[0].custom_id, again.message?.id);
+    expect(h.services.store.getEnrichment(keys.loveSupreme)?.originalSummary).toBe(ORIGINAL);
+    await enrich([
+      { name: 'album', type: 3, value: keys.loveSupreme },
+      { name: 'undo', type: 5, value: true },
+    ]);
+    expect(summaryOf(keys.loveSupreme)).toBe(ORIGINAL);
+  });
+
   it('finds a release by search when the album has no MusicBrainz id, with guests marked by track', async () => {
     const { json } = await enrich([{ name: 'album', type: 3, value: 'Kind of Blue' }]);
     expect(json.embeds[0].description).toBe(

@@ -5,7 +5,7 @@ import type { MusicBrainzService } from './musicbrainz.ts';
 import { musicBrainzId } from '../plex/client.ts';
 import type { PlexService } from '../plex/client.ts';
 import type { Store } from '../store/index.ts';
-import { withBlock } from './summary-block.ts';
+import { hasBlock, withBlock, withoutBlock } from './summary-block.ts';
 
 /**
  * `/alex enrich`: find the album's MusicBrainz release (its `mbid://` Guid, else a search by artist and
@@ -204,27 +204,49 @@ export async function planEnrichment(
   };
 }
 
-/** Writes the planned summary (locked) and remembers the original for undo. */
+/**
+ * Writes the planned summary (locked), remembering the original for undo FIRST: a crash after Plex took the
+ * new summary but before its answer arrived must not lose the undo. Only a write Plex refused (it answered
+ * with an error status, so nothing changed) takes the record back; after a timeout or a cut connection the
+ * write may have happened, and undoing a write that did not is harmless.
+ */
 export async function applyEnrichment(deps: Deps, plan: EnrichmentPlan, by: string): Promise<void> {
   const previous = deps.store.getEnrichment(plan.albumKey);
-  await deps.plex.editAlbumSummary(plan.sectionId, plan.albumKey, plan.newSummary);
   deps.store.saveEnrichment({
     albumKey: plan.albumKey,
     sectionId: plan.sectionId,
-    originalSummary: previous?.originalSummary ?? plan.currentSummary,
+    // An orphan block (its record lost) is never taken for part of the original.
+    originalSummary: previous?.originalSummary ?? withoutBlock(plan.currentSummary),
     credits: plan.credits,
     releaseId: plan.releaseId,
     enrichedBy: by,
     enrichedAt: Date.now(),
   });
+  try {
+    await deps.plex.editAlbumSummary(plan.sectionId, plan.albumKey, plan.newSummary);
+  } catch (error) {
+    if (error instanceof UpstreamError && error.status !== undefined) {
+      if (previous) deps.store.saveEnrichment(previous);
+      else deps.store.removeEnrichment(plan.albumKey);
+    }
+    throw error;
+  }
 }
 
-/** Restores the summary from before the first enrichment; returns the album title. */
+/**
+ * Restores the summary from before the first enrichment; returns the album title. Without a record, a
+ * credits block in the summary (left by a crash, or a lost database) is still recognised and removed.
+ */
 export async function undoEnrichment(deps: Deps, albumKey: string): Promise<string> {
   const record = deps.store.getEnrichment(albumKey);
-  if (!record)
-    throw new UserFacingError('Autoalex has not enriched this album, so there is nothing to undo.');
-  const { item } = await album(deps.plex, albumKey);
+  const { item, sectionId } = await album(deps.plex, albumKey);
+  if (!record) {
+    const summary = item.summary ?? '';
+    if (!hasBlock(summary))
+      throw new UserFacingError('Autoalex has not enriched this album, so there is nothing to undo.');
+    await deps.plex.editAlbumSummary(sectionId, albumKey, withoutBlock(summary));
+    return item.title;
+  }
   await deps.plex.editAlbumSummary(record.sectionId, albumKey, record.originalSummary);
   deps.store.removeEnrichment(albumKey);
   return item.title;
