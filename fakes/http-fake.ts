@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, ServerResponse as DetachedResponse } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,7 +8,8 @@ export type FailureMode =
   | { kind: 'down' } // the connection is cut without an answer
   | { kind: 'status'; status: number; body?: string; contentType?: string }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'malformed' }; // 200 with a body that is not what the API sends
+  | { kind: 'malformed' } // 200 with a body that is not what the API sends
+  | { kind: 'lost-answer' }; // the request takes effect, but its answer never comes (the connection stays open)
 
 export interface RecordedHttpRequest {
   method: string;
@@ -83,6 +84,10 @@ async function respond(
     case 'malformed':
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('<html><body>502 Bad Gateway from a proxy</body></html>');
+      return;
+    case 'lost-answer':
+      // The handler writes its answer into a response attached to no socket: state changes, nothing is sent.
+      await handler(recorded, new DetachedResponse(req));
       return;
     case 'slow':
       await new Promise((resolve) => setTimeout(resolve, failure.delayMs));

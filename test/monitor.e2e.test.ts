@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJobContext } from '../src/jobs/context.ts';
+import { startJobs } from '../src/jobs/index.ts';
 import { plexMonitor } from '../src/jobs/plex-monitor.ts';
 import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
@@ -263,4 +264,54 @@ describe('/alex status', () => {
       await h.stop();
     }
   });
+});
+
+describe('a hanging Plex while Docker cannot be reached', () => {
+  it.each([
+    ['gone (socket closed)', { kind: 'down' } as const, /^Could not reach Docker at /],
+    [
+      'hanging',
+      { kind: 'slow', delayMs: 120_000 } as const,
+      /^Docker did not answer within 2 s at unix:\/\/.+, so the container's state is unknown\.$/,
+    ],
+  ])(
+    'posts one alert on schedule when Docker is %s, saying why the container could not be read',
+    async (_name, dockerFailure, dockerText) => {
+      // Poll every 2 s, probe timeout 2 s, threshold 2 (the end-to-end run that found the silence).
+      const h = await harness({
+        PLEX_POLL_INTERVAL: '2',
+        PLEX_POLL_TIMEOUT: '2',
+        PLEX_FAILURE_THRESHOLD: '2',
+      });
+      const stop = startJobs(h.ctx, [plexMonitor]);
+      try {
+        h.plex!.failure = { kind: 'slow', delayMs: 120_000 };
+        h.docker!.failure = dockerFailure;
+        const started = Date.now();
+        const alert = await h.discord.waitForRequest(
+          (r) => r.method === 'POST' && r.path === `/channels/${h.discord.alertChannelId}/messages`,
+          30_000,
+        );
+        // interval × threshold + probe timeouts + Docker's own deadline (UPSTREAM_TIMEOUT 2 s), with slack.
+        expect(Date.now() - started).toBeLessThan(2 * 2_000 + 2 * 2_000 + 2_000 + 3_000);
+        expect(alert.json.embeds[0].title).toBe('🔴 Plex is down');
+        const fields = alert.json.embeds[0].fields as Array<{ name: string; value: string }>;
+        expect(fields[0]).toMatchObject({ name: 'What failed', value: 'no answer within 2 s' });
+        expect(fields[2]).toMatchObject({
+          name: 'Container binhex-plexpass',
+          value: expect.stringMatching(dockerText),
+        });
+        // The bot still answers meanwhile.
+        const status = await h.discord.slashCommand({ name: 'alex', subcommand: 'help', user: MEMBER });
+        await h.discord.waitForCallback(status.id);
+        expect(alertPosts(h)).toHaveLength(1);
+      } finally {
+        stop();
+        h.plex!.failure = { kind: 'none' };
+        h.docker!.failure = { kind: 'none' };
+        await h.stop();
+      }
+    },
+    60_000,
+  );
 });

@@ -42,9 +42,9 @@ const DISCORD_EPOCH = 1_420_070_400_000n;
 const JOINED_AT = '2024-01-01T00:00:00.000Z';
 let lastSnowflake = 0n;
 
-/** A snowflake for "now", strictly increasing within the process so ids never collide. */
-export function snowflake(): string {
-  let next = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+/** A snowflake for "now" (or `at`), strictly increasing within the process so ids never collide. */
+export function snowflake(at = Date.now()): string {
+  let next = (BigInt(at) - DISCORD_EPOCH) << 22n;
   if (next <= lastSnowflake) next = lastSnowflake + 1n;
   lastSnowflake = next;
   return next.toString();

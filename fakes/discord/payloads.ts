@@ -35,6 +35,7 @@ import {
 import { MAX_CHANNEL_UPLOAD } from './limits.ts';
 import { placeholderMessage } from './messages.ts';
 import type { FakeState, InteractionRecord } from './state.ts';
+import { fakeNow } from './state.ts';
 import type { InjectOption, InjectUser } from './types.ts';
 
 export interface BuiltInteraction {
@@ -68,7 +69,7 @@ function build(state: FakeState, c: Common): BuiltInteraction {
   const { cfg } = state;
   const who = person(cfg, c.user);
   state.people.set(who.user.id, who);
-  const id = snowflake();
+  const id = snowflake(fakeNow(state));
   const token = `itok.${id}.${randomUUID()}`;
   const channelId = c.message?.channel_id ?? c.channelId ?? cfg.channelId;
   const channel = knownChannel(state, channelId);
@@ -100,7 +101,7 @@ function build(state: FakeState, c: Common): BuiltInteraction {
     id,
     token,
     type: c.type,
-    createdAt: Date.now(),
+    createdAt: fakeNow(state),
     channelId,
     metadata: c.metadata({ id, user: who.user, owners }),
     attachmentSizeLimit,

@@ -22,7 +22,7 @@ import type { BuiltInteraction } from './payloads.ts';
 import { channelHistoryRoutes } from './channel-history.ts';
 import { botRoutes, matchRoute } from './rest.ts';
 import type { RouteResult } from './rest.ts';
-import { createState } from './state.ts';
+import { createState, fakeNow } from './state.ts';
 import type { FakeState } from './state.ts';
 import type { FakeDiscord, FakeDiscordOptions, RecordedFile, RecordedPresence } from './types.ts';
 
@@ -38,7 +38,7 @@ function decodeSegment(segment: string): string {
 }
 
 async function handle(state: FakeState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const at = Date.now();
+  const at = fakeNow(state);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = req.method ?? 'GET';
   const raw = await readRaw(req);
@@ -81,7 +81,7 @@ async function sendInteraction(state: FakeState, gateway: Gateway, built: BuiltI
     throw new Error('fake-discord: no identified gateway session to deliver to');
   state.interactions.set(built.record.id, built.record);
   // The ack deadline and token lifetime run from delivery, as on Discord.
-  built.record.createdAt = Date.now();
+  built.record.createdAt = fakeNow(state);
   await gateway.dispatch(GatewayDispatchEvents.InteractionCreate, () => built.payload);
   return { id: built.record.id, token: built.record.token };
 }
@@ -131,6 +131,10 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     },
     set messages(value) {
       state.messages = value;
+    },
+    now: () => fakeNow(state),
+    advanceClock(ms) {
+      state.clockOffsetMs += ms;
     },
     waitForRequest,
     requestsSince: (seq) => state.recorder.since(seq),

@@ -94,6 +94,13 @@ export interface FakeState {
   commands: Map<string, APIApplicationCommand[]>;
   /** Every user the fake has shown to the bot, so member lookups agree with earlier payloads. */
   people: Map<string, Person>;
+  /** How far the fake's clock runs ahead of the real one (advanceClock): token lifetimes are checked by it. */
+  clockOffsetMs: number;
+}
+
+/** The fake's clock: interaction times, token expiry and request times are all read from it. */
+export function fakeNow(state: FakeState): number {
+  return Date.now() + state.clockOffsetMs;
 }
 
 export function createState(cfg: FakeConfig): FakeState {
@@ -106,6 +113,7 @@ export function createState(cfg: FakeConfig): FakeState {
     interactions: new Map(),
     commands: new Map(),
     people: new Map(),
+    clockOffsetMs: 0,
   };
 }
 

@@ -98,6 +98,13 @@ export interface FakeDiscord {
   messages: Map<string, StoredMessage>;
   /** Registered application commands, keyed 'global' or by guild id (bulk overwrites replace them). */
   readonly commands: Map<string, APIApplicationCommand[]>;
+  /** The fake's clock (ms since the epoch): Date.now() plus every advanceClock so far. */
+  now(): number;
+  /**
+   * Moves the fake's clock forward, as if that much time had passed: interaction tokens older than
+   * tokenLifetimeMs by this clock are refused (401 50027), as Discord refuses them after 15 minutes.
+   */
+  advanceClock(ms: number): void;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsSince(seq: number): RecordedRequest[];
   slashCommand(input: {

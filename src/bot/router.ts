@@ -13,19 +13,17 @@ import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import { COMPONENT_HANDLERS } from '../components/index.ts';
 import { decodeCustomId } from '../components/custom-id.ts';
 import { EXPIRED_REPLY } from '../components/types.ts';
-import { UserFacingError } from '../errors.ts';
+import { describeFailure, UserFacingError } from '../errors.ts';
 import { LIMITS } from '../reply.ts';
 import { truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
-import { ephemeralFlags, toEditOptions, toMessageOptions, toProgressEdit } from './payload.ts';
+import { ephemeralFlags, toMessageOptions } from './payload.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import { createProgress } from './progress.ts';
-import type { ProgressUpdate } from './progress.ts';
+import { longReply } from './long-reply.ts';
+import type { LongReply } from './long-reply.ts';
 import type { BotDeps } from './types.ts';
-
-/** Discord's error code for a webhook (interaction) token that expired after 15 minutes. */
-const INVALID_WEBHOOK_TOKEN = 50027;
 
 /** Discord gives autocomplete 3 s and no way to defer: answer within this or with nothing. */
 const AUTOCOMPLETE_BUDGET_MS = 2500;
@@ -66,43 +64,40 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
   ctx.logger.debug({ cmd: command.name }, 'slash command');
   if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
   const flags = command.ephemeral ? MessageFlags.Ephemeral : undefined;
-  const progress = createProgress(progressEdit(interaction), ctx.logger);
-  if (command.defer) {
-    await interaction.deferReply({ flags });
-    ctx.progress = progress.report;
+  if (!command.defer) {
+    const reply = await command.run(slashArgs(interaction), ctx);
+    await interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) });
+    return;
   }
-  const reply = await command.run(slashArgs(interaction), ctx).finally(progress.stop);
-  if (interaction.deferred) await finishLongReply(interaction, reply, ctx);
-  else await interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) });
-}
-
-/** Progress edits of a deferred reply (or of the message whose component was pressed). */
-function progressEdit(interaction: ChatInputCommandInteraction | MessageComponentInteraction) {
-  return (update: ProgressUpdate) => interaction.editReply(toProgressEdit(update));
+  const deferred = await interaction.deferReply({ flags, withResponse: true });
+  const long = longReply(interaction, {
+    messageId: deferred.resource?.message?.id,
+    ephemeral: flags !== undefined,
+    now: deps.now ?? Date.now,
+    logger: ctx.logger,
+  });
+  await runLong(long, ctx, () => command.run(slashArgs(interaction), ctx));
 }
 
 /**
- * Interaction tokens last 15 minutes: a long job (a library-wide enrich, a remix on CPU) that outlives
- * its token ends with a normal channel message instead of an edit that Discord would refuse.
+ * Runs long work in its one message: progress, then the answer or the error replace it (never a second
+ * message beside a stale "Looking up credits…"). A failure the message cannot show is rethrown.
  */
-async function finishLongReply(
-  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
-  reply: Reply,
+async function runLong(
+  long: LongReply,
   ctx: CommandContext,
+  work: () => Promise<Reply | undefined>,
 ): Promise<void> {
+  const progress = createProgress(long.progress, ctx.logger);
+  ctx.progress = progress.report;
+  let reply: Reply | undefined;
   try {
-    await interaction.editReply(toEditOptions(reply));
+    reply = await work().finally(progress.stop);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== INVALID_WEBHOOK_TOKEN || !interaction.channel?.isSendable()) throw error;
-    ctx.logger.info('interaction token expired; posting the result in the channel');
-    await interaction.channel.send({
-      ...toMessageOptions(reply),
-      content: `<@${interaction.user.id}> ${reply.content ?? ''}`.trim(),
-      // Ping only the person who asked: they may have stopped watching a job this long.
-      allowedMentions: { users: [interaction.user.id], repliedUser: false },
-    });
+    if (await long.fail(describeFailure(error, ctx.logger))) return;
+    throw error;
   }
+  if (reply) await long.finish(reply);
 }
 
 async function handleAutocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
@@ -148,14 +143,21 @@ async function handleComponent(interaction: MessageComponentInteraction, deps: B
   if (guard && !ctx.caller.isAdmin && (guard.actions === 'every' || guard.actions.includes(id.action)))
     throw new UserFacingError(guard.refusal);
   const values = interaction.isStringSelectMenu() ? interaction.values : [];
-  const progress = createProgress(progressEdit(interaction), ctx.logger);
-  ctx.progress = progress.report;
-  const result = await handler
-    .handle({ action: id.action, args: id.args, values }, ctx)
-    .finally(progress.stop);
-  if ('update' in result) await finishLongReply(interaction, result.update, ctx);
-  else if ('reply' in result)
-    await interaction.followUp({ ...toMessageOptions(result.reply), flags: ephemeralFlags(result.reply) });
+  const long = longReply(interaction, {
+    messageId: interaction.message.id,
+    ephemeral: interaction.message.flags.has(MessageFlags.Ephemeral),
+    now: deps.now ?? Date.now,
+    logger: ctx.logger,
+  });
+  let followUp: Reply | undefined;
+  await runLong(long, ctx, async () => {
+    const result = await handler.handle({ action: id.action, args: id.args, values }, ctx);
+    if ('update' in result) return result.update;
+    if ('reply' in result) followUp = result.reply;
+    return undefined;
+  });
+  if (followUp)
+    await interaction.followUp({ ...toMessageOptions(followUp), flags: ephemeralFlags(followUp) });
 }
 
 /** The single entry point for every interaction; the one catch turns failures into replies. */

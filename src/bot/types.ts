@@ -7,4 +7,9 @@ export interface BotDeps {
   config: Config;
   services: Services;
   logger: Logger;
+  /**
+   * The clock interaction tokens are measured against (default Date.now); tests share the fake Discord's,
+   * so that 15 minutes can pass for both without waiting.
+   */
+  now?: () => number;
 }

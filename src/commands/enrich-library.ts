@@ -41,8 +41,10 @@ export const enrichLibraryCommand: Command = {
     const counts = ORDER.map(
       (outcome) => [outcome, rows.filter((r) => r.outcome === outcome).length] as const,
     ).filter(([, n]) => n > 0);
+    const fellBack = rows.filter((r) => r.fellBack).length;
+    const note = fellBack ? ` ${fellBack} from Discogs because MusicBrainz did not answer.` : '';
     return {
-      content: `${dryRun ? 'Dry run finished' : 'Finished'}: ${counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (of ${rows.length} albums${genre ? ` with genre “${genre}”` : ''}).`,
+      content: `${dryRun ? 'Dry run finished' : 'Finished'}: ${counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (of ${rows.length} albums${genre ? ` with genre “${genre}”` : ''}).${note}`,
       files: [
         {
           name: `enrich-report${genre ? `-${genre.replace(/[^\w-]+/g, '_')}` : ''}.csv`,

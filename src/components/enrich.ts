@@ -39,7 +39,7 @@ export function previewReply(plan: EnrichmentPlan, mode: EnrichMode): Reply {
           },
           {
             name: 'Source',
-            value: `${where} (${plan.via === 'guid' ? "from the album's MusicBrainz id" : 'found by search'})`,
+            value: `${plan.fallback ? `${plan.fallback}; credits from ` : ''}${where} (${plan.via === 'guid' ? "from the album's MusicBrainz id" : 'found by search'})`,
           },
         ],
         footer: { text: 'Apply writes this into Plex and locks the summary; undo restores the original.' },

@@ -14,14 +14,38 @@ function dockerProblem(error: unknown, dockerHost: string | undefined): string {
   return `Could not reach Docker at ${where}. Is the socket mounted into Autoalex's container (read-only is enough)?`;
 }
 
-/** Container state and log tail, or why they could not be read: said in the alert, never a crash. */
+/** `work`, or `late()` once `ms` have passed: the caller stops waiting (the request ends on its own timeout). */
+async function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Container state and log tail, or why they could not be read: said in the alert, never a crash. Each
+ * Docker call has its own deadline (UPSTREAM_TIMEOUT): a hung engine or socket proxy (dockerode's timeout
+ * is an idle timer, which a trickle of bytes keeps alive) must never hold back the Plex alert.
+ */
 export async function diagnose(ctx: JobContext): Promise<Diagnostics> {
   const name = ctx.config.plex.containerName;
+  const ms = ctx.config.upstreamTimeoutMs;
+  const where = ctx.config.monitor.dockerHost ?? '/var/run/docker.sock';
+  const hung = `Docker did not answer within ${Math.round(ms / 1000)} s at ${where}, so the container's state is unknown.`;
   try {
-    const container = await ctx.services.docker.inspect(name);
+    const container = await within<Awaited<ReturnType<typeof ctx.services.docker.inspect>> | 'late'>(
+      ctx.services.docker.inspect(name),
+      ms,
+      () => 'late',
+    );
+    if (container === 'late') return { kind: 'docker-error', text: hung };
     if (!container) return { kind: 'missing', name };
     const lines = ctx.config.monitor.logLines;
-    const logs = lines > 0 ? await ctx.services.docker.logs(name, lines).catch(() => []) : [];
+    const read = ctx.services.docker.logs(name, lines).catch(() => []);
+    const logs = lines > 0 ? await within(read, ms, () => []) : [];
     return { kind: 'container', container, logs };
   } catch (error) {
     return { kind: 'docker-error', text: dockerProblem(error, ctx.config.monitor.dockerHost) };

@@ -107,7 +107,7 @@ export function createServices(config: Config, logger: Logger): Services {
   const musicbrainz = createMusicBrainzService({
     ...config.musicbrainz,
     appVersion: VERSION,
-    timeoutMs: Math.max(timeoutMs, 30_000),
+    timeoutMs,
     logger,
   });
   const discogs = createDiscogsService({

@@ -90,7 +90,7 @@ export async function startHarness(
   const { logger, text } = captureLogger(config.secrets, 'debug');
   const services = createServices(config, logger);
   const bot = await startBot(
-    { config, services, logger },
+    { config, services, logger, now: discord.now },
     { rest: { globalRequestsPerSecond: Infinity, retries: 0, timeout: 5000 } },
   );
   return {

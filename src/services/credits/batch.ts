@@ -1,5 +1,5 @@
 import { UpstreamError, UserFacingError, toUserMessage } from '../../errors.ts';
-import { applyEnrichment, planEnrichment } from './enrichment.ts';
+import { applyEnrichment, CreditSourcesFailed, planEnrichment } from './enrichment.ts';
 import type { EnrichMode } from './enrichment.ts';
 import { chosenMusicSections, PLEX_TYPE } from '../plex/client.ts';
 import type { PlexItem } from '../plex/client.ts';
@@ -18,6 +18,10 @@ export interface BatchRow {
   album: string;
   outcome: BatchOutcome;
   detail: string;
+  /** Where the credits came from; '' when none were found. */
+  source: 'musicbrainz' | 'discogs' | '';
+  /** Set when MusicBrainz failed and the credits came from Discogs instead. */
+  fellBack?: boolean;
 }
 
 export interface BatchOptions {
@@ -60,9 +64,19 @@ async function albumsToEnrich(services: Services, genre: string | undefined): Pr
   return albums;
 }
 
+/** MusicBrainz and Discogs both down (or the one named source): a failure that repeats for every album. */
+function isOutage(error: unknown): boolean {
+  const down = (e: unknown) =>
+    e instanceof UpstreamError && (e.kind === 'unreachable' || e.kind === 'timeout');
+  // One source down while the other answers is no outage: the run goes on with the other.
+  return error instanceof CreditSourcesFailed
+    ? error.causes.length > 1 && error.causes.every(down)
+    : down(error);
+}
+
 function classify(error: unknown): { outcome: BatchOutcome; detail: string } {
   const text = toUserMessage(error).text;
-  if (error instanceof UserFacingError) {
+  if (error instanceof UserFacingError && !(error instanceof CreditSourcesFailed)) {
     return {
       outcome: /no performers/.test(text) ? 'no credits' : /no release/.test(text) ? 'not found' : 'failed',
       detail: text,
@@ -87,7 +101,7 @@ export async function enrichLibrary(services: Services, options: BatchOptions): 
   for (const [i, album] of albums.entries()) {
     const row = { albumKey: album.ratingKey, artist: album.parentTitle ?? '', album: album.title };
     if (!options.force && services.store.getEnrichment(album.ratingKey)) {
-      rows.push({ ...row, outcome: 'skipped', detail: 'already enriched (use force to redo)' });
+      rows.push({ ...row, outcome: 'skipped', detail: 'already enriched (use force to redo)', source: '' });
     } else {
       worked++;
       try {
@@ -96,14 +110,15 @@ export async function enrichLibrary(services: Services, options: BatchOptions): 
         rows.push({
           ...row,
           outcome: options.dryRun ? 'would enrich' : 'enriched',
-          detail: `${plan.releaseId}: ${plan.credits}`,
+          detail: `${plan.fallback ? `${plan.fallback}; ` : ''}${plan.releaseId}: ${plan.credits}`,
+          source: plan.source,
+          ...(plan.fallback ? { fellBack: true } : {}),
         });
         unreachableInARow = 0;
       } catch (error) {
-        rows.push({ ...row, ...classify(error) });
-        unreachableInARow =
-          error instanceof UpstreamError && error.kind === 'unreachable' ? unreachableInARow + 1 : 0;
-        // Three unreachable in a row: the upstream is down; stop instead of failing every remaining album.
+        rows.push({ ...row, ...classify(error), source: '' });
+        unreachableInARow = isOutage(error) ? unreachableInARow + 1 : 0;
+        // Three outages in a row (with auto, of both sources): stop instead of failing every remaining album.
         if (unreachableInARow >= 3) throw error;
       }
     }
@@ -121,6 +136,8 @@ export async function enrichLibrary(services: Services, options: BatchOptions): 
 /** The report as CSV (RFC 4180 quoting), for the attachment. */
 export function batchCsv(rows: readonly BatchRow[]): string {
   const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const lines = rows.map((r) => [r.albumKey, r.artist, r.album, r.outcome, r.detail].map(quote).join(','));
-  return `album_key,artist,album,outcome,detail\r\n${lines.join('\r\n')}\r\n`;
+  const lines = rows.map((r) =>
+    [r.albumKey, r.artist, r.album, r.outcome, r.detail, r.source].map(quote).join(','),
+  );
+  return `album_key,artist,album,outcome,detail,source\r\n${lines.join('\r\n')}\r\n`;
 }

@@ -8,7 +8,9 @@ import { normalize, similarity } from '../library/text-match.ts';
 /**
  * MusicBrainz through musicbrainz-api (its client-side rate limiter keeps the public server's 1 request/s;
  * a mirror may go faster or unthrottled). musicbrainz-api only throws on HTTP 400 and returns other error
- * bodies as data, and has no timeout, so both are handled here.
+ * bodies as data, and has no timeout, so both are handled here. The timeout is UPSTREAM_TIMEOUT plus the
+ * slots of the calls queued ahead (the limiter's wait is not MusicBrainz being slow): a slow MusicBrainz is
+ * given up in time for enrich to fall back to Discogs.
  */
 
 export interface ReleaseCredits {
@@ -77,11 +79,17 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
         ? undefined
         : ([Math.max(1, Math.floor(options.ratePerSecond)), 1] as [number, number]),
   };
+  const slotMs = options.ratePerSecond === null ? 0 : 1000 / Math.max(1, Math.floor(options.ratePerSecond));
+  let inFlight = 0;
 
   async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {
     let timer: NodeJS.Timeout | undefined;
+    const queuedAhead = inFlight++;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamError('musicbrainz', 'timeout', what)), options.timeoutMs);
+      timer = setTimeout(
+        () => reject(new UpstreamError('musicbrainz', 'timeout', what)),
+        options.timeoutMs + (queuedAhead + 1) * slotMs,
+      );
     });
     try {
       const result = await Promise.race([work(), timeout]);
@@ -103,6 +111,7 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
       logger.warn({ what, kind: mapped.kind }, 'musicbrainz call failed');
       throw mapped;
     } finally {
+      inFlight--;
       clearTimeout(timer);
     }
   }
