@@ -2,17 +2,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import type { Library, LibTrack } from '../fakes/library.ts';
 import { peak, decodeMono, stemLevels, synthStemTrack } from './helpers/audio.ts';
 import type { StemName } from './helpers/audio.ts';
+import { fakeDemucs } from './helpers/fake-demucs.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 
-const FAKE_DEMUCS = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
 const ALEX = { id: '400000000000000001', username: 'alexd' };
 const SAM = { id: '400000000000000002', username: 'samd' };
 const SECONDS = 4;
@@ -21,6 +20,7 @@ let h: Harness;
 let lib: Library;
 let work: string;
 let demucsLog: string;
+let demucs: ReturnType<typeof fakeDemucs>;
 /** Levels of the untouched synthetic track, the reference every remix is measured against. */
 let original: Record<StemName, number>;
 const tracks: LibTrack[] = [];
@@ -88,7 +88,7 @@ function workFolders(): string[] {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'remix-e2e-'));
   demucsLog = join(work, 'demucs.jsonl');
-  process.env.FAKE_DEMUCS_LOG = demucsLog;
+  demucs = fakeDemucs(work, { log: demucsLog, stepMs: 5 });
   const audioFile = join(work, 'track.flac');
   await synthStemTrack(audioFile, SECONDS, -20);
   original = await stemLevels(audioFile);
@@ -105,17 +105,14 @@ beforeAll(async () => {
   h = await startHarness({
     library: lib,
     partData: () => audio,
-    env: { DEMUCS_COMMAND: FAKE_DEMUCS, DATA_DIR: dataDir, REMIX_QUEUE_MAX: '2' },
+    env: { DEMUCS_COMMAND: demucs.command, DATA_DIR: dataDir, REMIX_QUEUE_MAX: '2' },
   });
   await h.services.library.refresh();
   const served = await h.services.plex.metadata(tracks[0]!.ratingKey);
   if (served?.duration !== SECONDS * 1000) throw new Error('the Plex fake does not serve the test duration');
 });
 afterAll(() => h.stop());
-beforeEach(() => {
-  delete process.env.FAKE_DEMUCS_MODE;
-  process.env.FAKE_DEMUCS_STEP_MS = '5';
-});
+beforeEach(() => demucs.set());
 
 describe('/alex reduce and /alex boost', () => {
   it('clears what a crash left behind at start-up', () => {
@@ -124,7 +121,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('defers, shows progress with a Cancel button, and answers with the MP3: vocals −60 dB, the rest unchanged', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '100';
+    demucs.set({ stepMs: 100 });
     const calls = demucsCalls();
     const interaction = await remixCommand('reduce', { track: tracks[0]!.ratingKey, stem: 'vocals' });
     expect((await h.discord.waitForCallback(interaction.id)).json.type).toBe(5);
@@ -235,7 +232,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('lets only the requester cancel, then stops Demucs and leaves nothing behind', async () => {
-    process.env.FAKE_DEMUCS_MODE = 'hang';
+    demucs.set({ mode: 'hang' });
     const interaction = await remixCommand('reduce', { track: tracks[1]!.ratingKey, stem: 'vocals' });
     const withCancel = await h.discord.waitForRequest(
       (r) =>
@@ -264,7 +261,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('merges identical requests into one separation', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '30';
+    demucs.set({ stepMs: 30 });
     const calls = demucsCalls();
     const a = await remixCommand('reduce', { track: tracks[2]!.ratingKey, stem: 'vocals' }, ALEX);
     const b = await remixCommand('boost', { track: tracks[2]!.ratingKey, stem: 'drums' }, SAM);
@@ -276,7 +273,7 @@ describe('/alex reduce and /alex boost', () => {
 
   it('shows the queue position to a second track waiting behind a separation', async () => {
     // Progress edits come at most every 2.5 s: the first separation must outlast that.
-    process.env.FAKE_DEMUCS_STEP_MS = '120';
+    demucs.set({ stepMs: 120 });
     const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
     const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
     await h.discord.waitForRequest(
@@ -301,7 +298,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('says what went wrong when Demucs fails, and cleans up', async () => {
-    process.env.FAKE_DEMUCS_MODE = 'crash';
+    demucs.set({ mode: 'crash' });
     const crash = await remixCommand('reduce', { track: tracks[6]!.ratingKey, stem: 'bass' });
     const final = await finalEdit(crash.token);
     expect(final.json.content).toMatch(
@@ -314,12 +311,12 @@ describe('/alex reduce and /alex boost', () => {
 
 describe('a remix that outlives the 15-minute interaction token', () => {
   it('is posted in the channel, mentioning the requester', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '60';
+    demucs.set({ stepMs: 60 });
     const short = await startHarness({
       library: lib,
       partData: () => readFileSync(join(work, 'track.flac')),
       discord: { tokenLifetimeMs: 1500 },
-      env: { DEMUCS_COMMAND: FAKE_DEMUCS },
+      env: { DEMUCS_COMMAND: demucs.command },
     });
     try {
       await short.services.library.refresh();
