@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Fake `demucs` for tests: the demucs 4.0.1 CLI (plus 4.1's `--clip-mode none`, `--other-method`,
+ * Fake `demucs` for tests: the demucs 4.0.1 CLI (with FAKE_DEMUCS_VERSION=4.1 also 4.1's `--clip-mode none`, `--other-method`,
  * `--list-models`) without torch. Sources: demucs separate.py/apply.py/audio.py (v4.0.1 and
  * adefossez/demucs b9ab48c), tqdm 4.x format_meter, ../../../shared/notes/remix.md §1.
  *
@@ -107,12 +107,14 @@ function traceback(frames, last) {
 
 // ---------------------------------------------------------------- argparse emulation
 
+/** Demucs 4.0.1 (the version the image pins, as captured) unless FAKE_DEMUCS_VERSION=4.1 adds its options. */
+const V41 = (control.version ?? env.FAKE_DEMUCS_VERSION) === '4.1';
 const OPTIONS = [
   { flags: ['-h', '--help'], dest: 'help', flag: true },
   { flags: ['-s', '--sig'], dest: 'sig', metavar: 'SIG', group: 'model' },
   { flags: ['-n', '--name'], dest: 'name', metavar: 'NAME', group: 'model' },
   { flags: ['--repo'], dest: 'repo', metavar: 'REPO' },
-  { flags: ['--list-models'], dest: 'listModels', flag: true },
+  { flags: ['--list-models'], dest: 'listModels', flag: true, since: '4.1' },
   { flags: ['-v', '--verbose'], dest: 'verbose', flag: true },
   { flags: ['-o', '--out'], dest: 'out', metavar: 'OUT' },
   { flags: ['--filename'], dest: 'filename', metavar: 'FILENAME' },
@@ -122,16 +124,17 @@ const OPTIONS = [
   { flags: ['--no-split'], dest: 'noSplit', flag: true, group: 'split' },
   { flags: ['--segment'], dest: 'segment', metavar: 'SEGMENT', type: 'int', group: 'split' },
   { flags: ['--two-stems'], dest: 'stem', metavar: 'STEM' },
-  { flags: ['--other-method'], dest: 'otherMethod', choices: ['none', 'add', 'minus'] },
+  { flags: ['--other-method'], dest: 'otherMethod', choices: ['none', 'add', 'minus'], since: '4.1' },
   { flags: ['--int24'], dest: 'int24', flag: true, group: 'depth' },
   { flags: ['--float32'], dest: 'float32', flag: true, group: 'depth' },
-  { flags: ['--clip-mode'], dest: 'clipMode', choices: ['rescale', 'clamp', 'none'] },
+  { flags: ['--clip-mode'], dest: 'clipMode', choices: ['rescale', 'clamp', ...(V41 ? ['none'] : [])] },
   { flags: ['--flac'], dest: 'flac', flag: true, group: 'format' },
   { flags: ['--mp3'], dest: 'mp3', flag: true, group: 'format' },
   { flags: ['--mp3-bitrate'], dest: 'mp3Bitrate', metavar: 'MP3_BITRATE', type: 'int' },
   { flags: ['--mp3-preset'], dest: 'mp3Preset', type: 'int', choices: [2, 3, 4, 5, 6, 7] },
   { flags: ['-j', '--jobs'], dest: 'jobs', metavar: 'JOBS', type: 'int' },
 ];
+for (let i = OPTIONS.length - 1; i >= 0; i--) if (OPTIONS[i].since && !V41) OPTIONS.splice(i, 1);
 const DEFAULTS = {
   name: undefined,
   out: 'separated',
