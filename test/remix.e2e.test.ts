@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,18 +272,23 @@ describe('/alex reduce and /alex boost', () => {
     expectRemixed(await levelsOf(finalB), 'drums', 4);
   });
 
-  it('shows the queue position to a second track waiting behind a separation', async () => {
-    // Progress edits come at most every 2.5 s: the first separation must outlast that.
-    demucs.set({ stepMs: 120 });
-    const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
-    const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
-    await h.discord.waitForRequest(
-      (r) =>
-        r.path.endsWith(`/${b.token}/messages/@original`) &&
-        /Waiting for the current separation to finish/.test(r.json?.content ?? ''),
-    );
-    await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
-  });
+  // Two htdemucs_ft separations one after the other: about 12 s alone, more on a loaded 2-core machine.
+  it(
+    'shows the queue position to a second track waiting behind a separation',
+    { timeout: 45_000 },
+    async () => {
+      // Progress edits come at most every 2.5 s: the first separation must outlast that.
+      demucs.set({ stepMs: 120 });
+      const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
+      const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
+      await h.discord.waitForRequest(
+        (r) =>
+          r.path.endsWith(`/${b.token}/messages/@original`) &&
+          /Waiting for the current separation to finish/.test(r.json?.content ?? ''),
+      );
+      await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
+    },
+  );
 
   it('refuses tracks over the length limit, unknown tracks and gains out of bounds, clearly', async () => {
     const long = await remixCommand('reduce', { track: tracks[5]!.ratingKey, stem: 'vocals' });
@@ -337,6 +343,99 @@ describe('a remix that outlives the 15-minute interaction token', () => {
     }
   });
 });
+
+describe('what Demucs and ffmpeg are given', () => {
+  /** An ffmpeg that records each call (argv, env, start and end) and runs the real one. */
+  function recordingFfmpeg(log: string): string {
+    const real = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
+    const script = join(work, `ffmpeg-recorder-${Date.now()}.mjs`);
+    writeFileSync(
+      script,
+      `#!${process.execPath}
+import { appendFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+const start = Date.now();
+const child = spawn(${JSON.stringify(real.path)}, process.argv.slice(2), { stdio: 'inherit' });
+child.on('exit', (code) => {
+  appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), env: process.env, start, end: Date.now() }) + '\\n');
+  process.exit(code ?? 1);
+});
+`,
+    );
+    chmodSync(script, 0o755);
+    return script;
+  }
+
+  it('gives them a minimal environment: none of the bot’s tokens or keys, and mixes at most REMIX_MIX_CONCURRENCY at once', async () => {
+    const ffmpegLog = join(work, 'ffmpeg.jsonl');
+    const other = await startHarness({
+      library: lib,
+      partData: () => readFileSync(join(work, 'track.flac')),
+      discogs: true,
+      env: {
+        DEMUCS_COMMAND: demucs.command,
+        FFMPEG_PATH: recordingFfmpeg(ffmpegLog),
+        REMIX_MIX_CONCURRENCY: '1',
+        REMIX_QUEUE_MAX: '5',
+      },
+    });
+    try {
+      await other.services.library.refresh();
+      const first = await reduceVocalsIn(other, tracks[7]!);
+      await other.discord.waitForRequest(
+        (r) => r.method === 'PATCH' && r.path.endsWith(`/${first.token}/messages/@original`) && isFinal(r),
+        20_000,
+      );
+      // Three remixes of the now cached stems at once: without a bound, three ffmpeg mix together.
+      const users = [ALEX, SAM, { id: '400000000000000003', username: 'kimd' }];
+      const again = await Promise.all(
+        (['drums', 'bass', 'other'] as const).map((stem, i) =>
+          other.discord.slashCommand({
+            name: 'alex',
+            subcommand: 'boost',
+            options: [
+              { name: 'track', value: tracks[7]!.ratingKey, type: 3 },
+              { name: 'stem', value: stem, type: 3 },
+            ],
+            user: users[i],
+          }),
+        ),
+      );
+      for (const interaction of again) {
+        const final = await other.discord.waitForRequest(
+          (r) =>
+            r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`) && isFinal(r),
+          20_000,
+        );
+        expect(final.files).toHaveLength(1);
+      }
+      const secrets = [other.config.discord.token, other.config.plex.token, other.config.tautulli.apiKey];
+      secrets.push(other.config.discogs.token);
+      const names = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY', 'DISCOGS_TOKEN'];
+      const ffmpegCalls = readFileSync(ffmpegLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Call);
+      const demucsCall = JSON.parse(readFileSync(demucsLog, 'utf8').trim().split('\n').at(-1)!) as Call;
+      for (const call of [demucsCall, ...ffmpegCalls]) {
+        expect(call.env.PATH).toBeTruthy();
+        for (const name of names) expect(call.env).not.toHaveProperty(name);
+        const values = JSON.stringify(call.env);
+        for (const secret of secrets) expect(values).not.toContain(secret!);
+      }
+      const mixes = ffmpegCalls.filter((c) => c.argv.includes('libmp3lame'));
+      expect(mixes).toHaveLength(4);
+      const overlapping = Math.max(
+        ...mixes.map((m) => mixes.filter((o) => o.start < m.end && m.start < o.end).length),
+      );
+      expect(overlapping).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+type Call = { argv: string[]; env: Record<string, string>; start: number; end: number };
 
 describe('without Demucs installed', () => {
   it('answers that remix is not installed, and tells the admin in the log', async () => {
