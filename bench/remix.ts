@@ -38,7 +38,9 @@ function makeStems(ffmpeg: string, dir: string): Record<Stem, string> {
 }
 
 async function mixTimes(ffmpegPath: string, stems: Record<Stem, string>, dir: string): Promise<number[]> {
-  const ffmpeg = createFfmpeg(ffmpegPath, createLogger({ level: 'silent', secrets: [] }));
+  const ffmpeg = createFfmpeg(ffmpegPath, createLogger({ level: 'silent', secrets: [] }), {
+    PATH: process.env.PATH ?? '',
+  });
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
@@ -78,10 +80,10 @@ async function endToEnd(trackFile: string) {
       PLEX_URL: plex.url,
       PLEX_TOKEN: plex.token,
       DATA_DIR: dataDir,
-      DEMUCS_COMMAND: FAKE_DEMUCS,
+      // The bot gives Demucs a minimal environment: the fake's setting goes on its command line.
+      DEMUCS_COMMAND: `/usr/bin/env FAKE_DEMUCS_STEP_MS=0 ${FAKE_DEMUCS}`,
       // As in the Docker image when Debian's ffmpeg is installed; the bundled 4.1 build otherwise.
       ...(existsSync('/usr/bin/ffmpeg') ? { FFMPEG_PATH: '/usr/bin/ffmpeg' } : {}),
-      FAKE_DEMUCS_STEP_MS: '0',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

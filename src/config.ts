@@ -192,6 +192,12 @@ const schema = z.object({
     .min(1, 'must be at least 1')
     .max(100, 'must be at most 100')
     .default(10),
+  REMIX_MIX_CONCURRENCY: z.coerce
+    .number({ error: 'must be a whole number of mixes' })
+    .int('must be a whole number of mixes')
+    .min(1, 'must be at least 1')
+    .max(16, 'must be at most 16')
+    .default(2),
   REMIX_MAX_TRACK_MINUTES: z.coerce
     .number({ error: 'must be a number of minutes' })
     .min(0.5, 'must be at least 0.5')
@@ -279,7 +285,11 @@ export type Config = Readonly<{
     cacheMaxBytes: number;
     concurrency: number;
     queueMax: number;
+    /** ffmpeg mixes run at once; more wait their turn (30 cached remixes must not start 30 ffmpeg). */
+    mixConcurrency: number;
     maxTrackSeconds: number;
+    /** The whole environment Demucs and ffmpeg get: CHILD_ENV_NAMES taken from the bot's, never a secret. */
+    childEnv: Readonly<Record<string, string>>;
   };
   dataDir: string;
   logLevel: Parsed['LOG_LEVEL'];
@@ -289,6 +299,22 @@ export type Config = Readonly<{
   /** The process's PATH, where DEMUCS_COMMAND is looked up (not a setting of its own). */
   searchPath: string;
 }>;
+
+/**
+ * What Demucs and ffmpeg may see of the bot's environment: what finds and runs them (PATH, HOME, locale,
+ * temp dir), Python, PyTorch and thread settings, and the GPU runtime's. Nothing else: the bot's tokens and
+ * keys (SECRET_KEYS) never reach a child process.
+ */
+const CHILD_ENV_NAMES =
+  /^(PATH|HOME|USER|LANG|LANGUAGE|TZ|TMPDIR|TEMP|TMP|LD_LIBRARY_PATH|XDG_CACHE_HOME|TORCH_HOME|LC_\w+|PYTHON\w*|OMP_\w+|MKL_\w+|OPENBLAS_\w+|CUDA_\w+|NVIDIA_\w+)$/;
+
+function childEnv(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && CHILD_ENV_NAMES.test(name)) picked[name] = value;
+  }
+  return Object.freeze(picked);
+}
 
 /** Thrown by loadConfig; `message` lists every problem, one per line, and never contains a value. */
 export class ConfigError extends Error {
@@ -398,7 +424,9 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       cacheMaxBytes: Math.round(c.REMIX_CACHE_MAX_GB * 1024 ** 3),
       concurrency: c.REMIX_CONCURRENCY,
       queueMax: c.REMIX_QUEUE_MAX,
+      mixConcurrency: c.REMIX_MIX_CONCURRENCY,
       maxTrackSeconds: Math.round(c.REMIX_MAX_TRACK_MINUTES * 60),
+      childEnv: childEnv(env),
     },
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,

@@ -43,9 +43,14 @@ async function main(): Promise<void> {
   const heartbeat = startHeartbeat(bot.client, config.dataDir, logger);
   const board = createNowPlayingBoard();
   const stopJobs = startJobs(createJobContext(bot.client, { config, services, logger }), [...JOBS, board]);
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     stopJobs();
+    // Remixes end first, so their messages say "stopped: the bot restarted" while Discord is still connected.
+    services.remix.close();
     await board.stop();
     heartbeat.stop();
     await bot.stop();
@@ -53,8 +58,10 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left, which killed
+  // the bot in the middle of this shutdown while a Demucs or ffmpeg child was running (issue #15, item 9).
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 await main();

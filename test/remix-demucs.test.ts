@@ -22,6 +22,8 @@ function options(overrides: Partial<DemucsOptions> = {}): DemucsOptions {
     extraArgs: [],
     timeoutMs: 20_000,
     logger: logs.logger,
+    // These tests call the runner directly and steer the fake through this process's environment.
+    env: { ...process.env } as Record<string, string>,
     ...overrides,
   };
 }
@@ -60,15 +62,15 @@ describe('running Demucs', () => {
     expect(stems.drums).toMatch(/drums\.flac$/);
   });
 
-  it('reports an unknown model with Demucs’s own FATAL line, without terminal escapes', async () => {
+  it('reports an unknown model with Demucs’s own FATAL line, without terminal escapes, naming DEMUCS_MODEL', async () => {
     await expect((await run({ model: 'nonsense' })).result).rejects.toThrow(
-      'Demucs could not separate this track (it exited with code 1: “FATAL: nonsense is neither a single pre-trained model or a bag of models.”)',
+      'Demucs does not know the model “nonsense” (“FATAL: nonsense is neither a single pre-trained model or a bag of models.”). An admin needs to set DEMUCS_MODEL',
     );
   });
 
-  it('reports bad arguments (exit 2)', async () => {
+  it('reports bad arguments (exit 2) with argparse’s line, naming DEMUCS_EXTRA_ARGS', async () => {
     await expect((await run({ extraArgs: ['--no-such-flag'] })).result).rejects.toThrow(
-      /it exited with code 2: “demucs.separate: error: unrecognized arguments: --no-such-flag”/,
+      /Demucs refused its arguments: “demucs.separate: error: unrecognized arguments: --no-such-flag”. An admin needs to check DEMUCS_EXTRA_ARGS/,
     );
   });
 
@@ -99,7 +101,8 @@ describe('running Demucs', () => {
     process.env.FAKE_DEMUCS_MODE = 'hang';
     const controller = new AbortController();
     const { result, progress } = await run({}, controller.signal);
-    await expect.poll(() => progress.length > 0).toBe(true);
+    // The fake needs about a second to start and decode on a loaded 2-core machine.
+    await expect.poll(() => progress.length > 0, { timeout: 10_000 }).toBe(true);
     controller.abort();
     await expect(result).rejects.toBeInstanceOf(RemixCancelledError);
   });

@@ -1,18 +1,18 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import type { Library, LibTrack } from '../fakes/library.ts';
 import { peak, decodeMono, stemLevels, synthStemTrack } from './helpers/audio.ts';
 import type { StemName } from './helpers/audio.ts';
+import { fakeDemucs } from './helpers/fake-demucs.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 
-const FAKE_DEMUCS = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
 const ALEX = { id: '400000000000000001', username: 'alexd' };
 const SAM = { id: '400000000000000002', username: 'samd' };
 const SECONDS = 4;
@@ -21,6 +21,7 @@ let h: Harness;
 let lib: Library;
 let work: string;
 let demucsLog: string;
+let demucs: ReturnType<typeof fakeDemucs>;
 /** Levels of the untouched synthetic track, the reference every remix is measured against. */
 let original: Record<StemName, number>;
 const tracks: LibTrack[] = [];
@@ -88,7 +89,7 @@ function workFolders(): string[] {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'remix-e2e-'));
   demucsLog = join(work, 'demucs.jsonl');
-  process.env.FAKE_DEMUCS_LOG = demucsLog;
+  demucs = fakeDemucs(work, { log: demucsLog, stepMs: 5 });
   const audioFile = join(work, 'track.flac');
   await synthStemTrack(audioFile, SECONDS, -20);
   original = await stemLevels(audioFile);
@@ -105,17 +106,14 @@ beforeAll(async () => {
   h = await startHarness({
     library: lib,
     partData: () => audio,
-    env: { DEMUCS_COMMAND: FAKE_DEMUCS, DATA_DIR: dataDir, REMIX_QUEUE_MAX: '2' },
+    env: { DEMUCS_COMMAND: demucs.command, DATA_DIR: dataDir, REMIX_QUEUE_MAX: '2' },
   });
   await h.services.library.refresh();
   const served = await h.services.plex.metadata(tracks[0]!.ratingKey);
   if (served?.duration !== SECONDS * 1000) throw new Error('the Plex fake does not serve the test duration');
 });
 afterAll(() => h.stop());
-beforeEach(() => {
-  delete process.env.FAKE_DEMUCS_MODE;
-  process.env.FAKE_DEMUCS_STEP_MS = '5';
-});
+beforeEach(() => demucs.set());
 
 describe('/alex reduce and /alex boost', () => {
   it('clears what a crash left behind at start-up', () => {
@@ -124,7 +122,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('defers, shows progress with a Cancel button, and answers with the MP3: vocals −60 dB, the rest unchanged', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '100';
+    demucs.set({ stepMs: 100 });
     const calls = demucsCalls();
     const interaction = await remixCommand('reduce', { track: tracks[0]!.ratingKey, stem: 'vocals' });
     expect((await h.discord.waitForCallback(interaction.id)).json.type).toBe(5);
@@ -235,7 +233,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('lets only the requester cancel, then stops Demucs and leaves nothing behind', async () => {
-    process.env.FAKE_DEMUCS_MODE = 'hang';
+    demucs.set({ mode: 'hang' });
     const interaction = await remixCommand('reduce', { track: tracks[1]!.ratingKey, stem: 'vocals' });
     const withCancel = await h.discord.waitForRequest(
       (r) =>
@@ -264,7 +262,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('merges identical requests into one separation', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '30';
+    demucs.set({ stepMs: 30 });
     const calls = demucsCalls();
     const a = await remixCommand('reduce', { track: tracks[2]!.ratingKey, stem: 'vocals' }, ALEX);
     const b = await remixCommand('boost', { track: tracks[2]!.ratingKey, stem: 'drums' }, SAM);
@@ -274,18 +272,23 @@ describe('/alex reduce and /alex boost', () => {
     expectRemixed(await levelsOf(finalB), 'drums', 4);
   });
 
-  it('shows the queue position to a second track waiting behind a separation', async () => {
-    // Progress edits come at most every 2.5 s: the first separation must outlast that.
-    process.env.FAKE_DEMUCS_STEP_MS = '120';
-    const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
-    const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
-    await h.discord.waitForRequest(
-      (r) =>
-        r.path.endsWith(`/${b.token}/messages/@original`) &&
-        /Waiting for the current separation to finish/.test(r.json?.content ?? ''),
-    );
-    await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
-  });
+  // Two htdemucs_ft separations one after the other: about 12 s alone, more on a loaded 2-core machine.
+  it(
+    'shows the queue position to a second track waiting behind a separation',
+    { timeout: 45_000 },
+    async () => {
+      // Progress edits come at most every 2.5 s: the first separation must outlast that.
+      demucs.set({ stepMs: 120 });
+      const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
+      const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
+      await h.discord.waitForRequest(
+        (r) =>
+          r.path.endsWith(`/${b.token}/messages/@original`) &&
+          /Waiting for the current separation to finish/.test(r.json?.content ?? ''),
+      );
+      await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
+    },
+  );
 
   it('refuses tracks over the length limit, unknown tracks and gains out of bounds, clearly', async () => {
     const long = await remixCommand('reduce', { track: tracks[5]!.ratingKey, stem: 'vocals' });
@@ -301,7 +304,7 @@ describe('/alex reduce and /alex boost', () => {
   });
 
   it('says what went wrong when Demucs fails, and cleans up', async () => {
-    process.env.FAKE_DEMUCS_MODE = 'crash';
+    demucs.set({ mode: 'crash' });
     const crash = await remixCommand('reduce', { track: tracks[6]!.ratingKey, stem: 'bass' });
     const final = await finalEdit(crash.token);
     expect(final.json.content).toMatch(
@@ -314,12 +317,12 @@ describe('/alex reduce and /alex boost', () => {
 
 describe('a remix that outlives the 15-minute interaction token', () => {
   it('is posted in the channel, mentioning the requester', async () => {
-    process.env.FAKE_DEMUCS_STEP_MS = '60';
+    demucs.set({ stepMs: 60 });
     const short = await startHarness({
       library: lib,
       partData: () => readFileSync(join(work, 'track.flac')),
       discord: { tokenLifetimeMs: 1500 },
-      env: { DEMUCS_COMMAND: FAKE_DEMUCS },
+      env: { DEMUCS_COMMAND: demucs.command },
     });
     try {
       await short.services.library.refresh();
@@ -340,6 +343,99 @@ describe('a remix that outlives the 15-minute interaction token', () => {
     }
   });
 });
+
+describe('what Demucs and ffmpeg are given', () => {
+  /** An ffmpeg that records each call (argv, env, start and end) and runs the real one. */
+  function recordingFfmpeg(log: string): string {
+    const real = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
+    const script = join(work, `ffmpeg-recorder-${Date.now()}.mjs`);
+    writeFileSync(
+      script,
+      `#!${process.execPath}
+import { appendFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+const start = Date.now();
+const child = spawn(${JSON.stringify(real.path)}, process.argv.slice(2), { stdio: 'inherit' });
+child.on('exit', (code) => {
+  appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), env: process.env, start, end: Date.now() }) + '\\n');
+  process.exit(code ?? 1);
+});
+`,
+    );
+    chmodSync(script, 0o755);
+    return script;
+  }
+
+  it('gives them a minimal environment: none of the bot’s tokens or keys, and mixes at most REMIX_MIX_CONCURRENCY at once', async () => {
+    const ffmpegLog = join(work, 'ffmpeg.jsonl');
+    const other = await startHarness({
+      library: lib,
+      partData: () => readFileSync(join(work, 'track.flac')),
+      discogs: true,
+      env: {
+        DEMUCS_COMMAND: demucs.command,
+        FFMPEG_PATH: recordingFfmpeg(ffmpegLog),
+        REMIX_MIX_CONCURRENCY: '1',
+        REMIX_QUEUE_MAX: '5',
+      },
+    });
+    try {
+      await other.services.library.refresh();
+      const first = await reduceVocalsIn(other, tracks[7]!);
+      await other.discord.waitForRequest(
+        (r) => r.method === 'PATCH' && r.path.endsWith(`/${first.token}/messages/@original`) && isFinal(r),
+        20_000,
+      );
+      // Three remixes of the now cached stems at once: without a bound, three ffmpeg mix together.
+      const users = [ALEX, SAM, { id: '400000000000000003', username: 'kimd' }];
+      const again = await Promise.all(
+        (['drums', 'bass', 'other'] as const).map((stem, i) =>
+          other.discord.slashCommand({
+            name: 'alex',
+            subcommand: 'boost',
+            options: [
+              { name: 'track', value: tracks[7]!.ratingKey, type: 3 },
+              { name: 'stem', value: stem, type: 3 },
+            ],
+            user: users[i],
+          }),
+        ),
+      );
+      for (const interaction of again) {
+        const final = await other.discord.waitForRequest(
+          (r) =>
+            r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`) && isFinal(r),
+          20_000,
+        );
+        expect(final.files).toHaveLength(1);
+      }
+      const secrets = [other.config.discord.token, other.config.plex.token, other.config.tautulli.apiKey];
+      secrets.push(other.config.discogs.token);
+      const names = ['DISCORD_TOKEN', 'PLEX_TOKEN', 'TAUTULLI_API_KEY', 'DISCOGS_TOKEN'];
+      const ffmpegCalls = readFileSync(ffmpegLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Call);
+      const demucsCall = JSON.parse(readFileSync(demucsLog, 'utf8').trim().split('\n').at(-1)!) as Call;
+      for (const call of [demucsCall, ...ffmpegCalls]) {
+        expect(call.env.PATH).toBeTruthy();
+        for (const name of names) expect(call.env).not.toHaveProperty(name);
+        const values = JSON.stringify(call.env);
+        for (const secret of secrets) expect(values).not.toContain(secret!);
+      }
+      const mixes = ffmpegCalls.filter((c) => c.argv.includes('libmp3lame'));
+      expect(mixes).toHaveLength(4);
+      const overlapping = Math.max(
+        ...mixes.map((m) => mixes.filter((o) => o.start < m.end && m.start < o.end).length),
+      );
+      expect(overlapping).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+type Call = { argv: string[]; env: Record<string, string>; start: number; end: number };
 
 describe('without Demucs installed', () => {
   it('answers that remix is not installed, and tells the admin in the log', async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Fake `demucs` for tests: the demucs 4.0.1 CLI (plus 4.1's `--clip-mode none`, `--other-method`,
+ * Fake `demucs` for tests: the demucs 4.0.1 CLI (with FAKE_DEMUCS_VERSION=4.1 also 4.1's `--clip-mode none`, `--other-method`,
  * `--list-models`) without torch. Sources: demucs separate.py/apply.py/audio.py (v4.0.1 and
  * adefossez/demucs b9ab48c), tqdm 4.x format_meter, ../../../shared/notes/remix.md §1.
  *
@@ -29,8 +29,18 @@
  *   FAKE_DEMUCS_STEP_MS   pause between progress redraws (default 5)
  *   FAKE_DEMUCS_SPEED     audio seconds per second shown in the bars (default 0.5, a CPU; 300 ≈ a GPU)
  *   FAKE_DEMUCS_DOWNLOAD  1 = print torch.hub's weight download lines and bars first
- *   FAKE_DEMUCS_LOG       file to append one JSON line per call: {argv, cwd, pid, startedAt, env}
- * A bar has at least 10 chunks, so even a 3-second test track shows about ten redraws.
+ *   FAKE_DEMUCS_PACE      wall-clock seconds per second of audio per model (e.g. 1.7, a 2-core CPU as
+ *                         measured with the real program): the bars then take as long as a real run, and
+ *                         their rate follows it; unset = FAKE_DEMUCS_STEP_MS per redraw
+ *   FAKE_DEMUCS_MIN_CHUNKS  fewest chunks a bar has (default 10, so a 3-second test track shows about ten
+ *                         redraws; 1 = the real program, whose bar jumps 0 → 100 % for a clip under 5.85 s)
+ *   FAKE_DEMUCS_LOG       file to append one JSON line per call: {argv, cwd, pid, startedAt, env} (env: the
+ *                         whole environment the fake received, so tests can check what leaks into it)
+ *   FAKE_DEMUCS_CONTROL   a JSON file read at each start, {"mode", "stepMs", "speed", "pace", "minChunks",
+ *                         "log"}: lets a test change a running bot's fake between calls while the bot gives
+ *                         its children only a minimal environment
+ * The captured outputs of the real program (test/fixtures/demucs/) are what test/fake-demucs.test.ts compares
+ * this fake's output with.
  */
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
@@ -55,11 +65,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STEM_TONES } from './stem-tones.mjs';
 
 const env = process.env;
+const control = env.FAKE_DEMUCS_CONTROL ? JSON.parse(readFileSync(env.FAKE_DEMUCS_CONTROL, 'utf8')) : {};
 const SR = 44100;
-const MODE = env.FAKE_DEMUCS_MODE || 'ok';
-const STEP_MS = Number(env.FAKE_DEMUCS_STEP_MS ?? 5);
-const SPEED = Number(env.FAKE_DEMUCS_SPEED ?? 0.5);
-const MIN_CHUNKS = 10;
+const MODE = control.mode ?? (env.FAKE_DEMUCS_MODE || 'ok');
+const STEP_MS = Number(control.stepMs ?? env.FAKE_DEMUCS_STEP_MS ?? 5);
+const PACE = Number(control.pace ?? env.FAKE_DEMUCS_PACE ?? 0) || undefined;
+const SPEED = PACE ? 1 / PACE : Number(control.speed ?? env.FAKE_DEMUCS_SPEED ?? 0.5);
+const MIN_CHUNKS = Math.max(1, Number(control.minChunks ?? env.FAKE_DEMUCS_MIN_CHUNKS ?? 10));
+const LOG = control.log ?? env.FAKE_DEMUCS_LOG;
 const SITE = '/usr/local/lib/python3.11/site-packages';
 const BOLD = (text) => `\x1b[1m${text}\x1b[0m`;
 
@@ -94,12 +107,14 @@ function traceback(frames, last) {
 
 // ---------------------------------------------------------------- argparse emulation
 
+/** Demucs 4.0.1 (the version the image pins, as captured) unless FAKE_DEMUCS_VERSION=4.1 adds its options. */
+const V41 = (control.version ?? env.FAKE_DEMUCS_VERSION) === '4.1';
 const OPTIONS = [
   { flags: ['-h', '--help'], dest: 'help', flag: true },
   { flags: ['-s', '--sig'], dest: 'sig', metavar: 'SIG', group: 'model' },
   { flags: ['-n', '--name'], dest: 'name', metavar: 'NAME', group: 'model' },
   { flags: ['--repo'], dest: 'repo', metavar: 'REPO' },
-  { flags: ['--list-models'], dest: 'listModels', flag: true },
+  { flags: ['--list-models'], dest: 'listModels', flag: true, since: '4.1' },
   { flags: ['-v', '--verbose'], dest: 'verbose', flag: true },
   { flags: ['-o', '--out'], dest: 'out', metavar: 'OUT' },
   { flags: ['--filename'], dest: 'filename', metavar: 'FILENAME' },
@@ -109,16 +124,17 @@ const OPTIONS = [
   { flags: ['--no-split'], dest: 'noSplit', flag: true, group: 'split' },
   { flags: ['--segment'], dest: 'segment', metavar: 'SEGMENT', type: 'int', group: 'split' },
   { flags: ['--two-stems'], dest: 'stem', metavar: 'STEM' },
-  { flags: ['--other-method'], dest: 'otherMethod', choices: ['none', 'add', 'minus'] },
+  { flags: ['--other-method'], dest: 'otherMethod', choices: ['none', 'add', 'minus'], since: '4.1' },
   { flags: ['--int24'], dest: 'int24', flag: true, group: 'depth' },
   { flags: ['--float32'], dest: 'float32', flag: true, group: 'depth' },
-  { flags: ['--clip-mode'], dest: 'clipMode', choices: ['rescale', 'clamp', 'none'] },
+  { flags: ['--clip-mode'], dest: 'clipMode', choices: ['rescale', 'clamp', ...(V41 ? ['none'] : [])] },
   { flags: ['--flac'], dest: 'flac', flag: true, group: 'format' },
   { flags: ['--mp3'], dest: 'mp3', flag: true, group: 'format' },
   { flags: ['--mp3-bitrate'], dest: 'mp3Bitrate', metavar: 'MP3_BITRATE', type: 'int' },
   { flags: ['--mp3-preset'], dest: 'mp3Preset', type: 'int', choices: [2, 3, 4, 5, 6, 7] },
   { flags: ['-j', '--jobs'], dest: 'jobs', metavar: 'JOBS', type: 'int' },
 ];
+for (let i = OPTIONS.length - 1; i >= 0; i--) if (OPTIONS[i].since && !V41) OPTIONS.splice(i, 1);
 const DEFAULTS = {
   name: undefined,
   out: 'separated',
@@ -404,13 +420,16 @@ async function drawBar({ chunks, scale, unit, ncols, sizes, speed }, onFrame) {
   const shown = [0];
   const updates = Math.min(chunks, 10);
   for (let k = 1; k <= updates; k++) shown.push(Math.round((k * chunks) / updates));
-  for (const done of shown) {
+  for (const [i, done] of shown.entries()) {
     const n = sizes ? Math.round(done * scale) : done * scale; // bytes are whole, seconds are not
     eprint(
       `\r${meter({ n, total, elapsed: n / speed, rate: done ? speed : undefined, unit, ncols, sizes })}`,
     );
     if (await onFrame(done / chunks)) return false;
-    await sleep(STEP_MS);
+    const next = shown[i + 1];
+    // Paced like the real program: the next redraw comes when its chunks would be done.
+    if (PACE && !sizes) await sleep(next === undefined ? 0 : (next - done) * scale * PACE * 1000);
+    else await sleep(STEP_MS);
   }
   eprint(`\r${meter({ n: total, total, elapsed: total / speed, rate: speed, unit, ncols, sizes })}\n`);
   return true;
@@ -509,21 +528,15 @@ async function loadTrack(track, frequencies, keep) {
     const origin = keep ? new Float32Array(new Uint8Array(Buffer.concat(kept)).buffer) : undefined;
     return { frames, tones, origin };
   }
+  // Demucs 4.0.1 (the version the image pins) prints the reason on STDOUT and exits 1, no traceback
+  // (captured: test/fixtures/demucs/err-corrupt.stdout); 4.1 raised LoadAudioError instead.
   const why = result.missing ? 'FFmpeg is not installed.' : 'FFmpeg could not read the file.';
-  traceback(
-    [
-      [`${SITE}/demucs/separate.py`, 162, 'main', 'origin, res = separator.separate_audio_file(track)'],
-      [
-        `${SITE}/demucs/api.py`,
-        299,
-        'separate_audio_file',
-        'return self.separate_tensor(self._load_audio(file), self.samplerate)',
-      ],
-      [`${SITE}/demucs/api.py`, 232, '_load_audio', 'raise LoadAudioError('],
-    ],
-    `demucs.api.LoadAudioError: When trying to load using ffmpeg, got the following error: ${why}\n` +
-      `When trying to load using torchaudio, got the following error: Failed to open the input "${track}" (Invalid data found when processing input).`,
+  print(`Could not load file ${pyPath(track)}. Maybe it is not a supported file format? `);
+  print(`When trying to load using ffmpeg, got the following error: ${why}`);
+  print(
+    `When trying to load using torchaudio, got the following error: Failed to open the input "${pyPath(track)}" (Invalid data found when processing input).`,
   );
+  throw new Exit(1);
 }
 
 const BLOCK = 8192;
@@ -680,15 +693,15 @@ function formatTemplate(template, vars) {
 }
 
 function logInvocation(argv) {
-  if (!env.FAKE_DEMUCS_LOG) return;
+  if (!LOG) return;
   const entry = {
     argv,
     cwd: process.cwd(),
     pid: process.pid,
     startedAt: new Date().toISOString(),
-    env: { PYTHONUNBUFFERED: env.PYTHONUNBUFFERED ?? null, TORCH_HOME: env.TORCH_HOME ?? null },
+    env: { PYTHONUNBUFFERED: null, TORCH_HOME: null, ...env },
   };
-  appendFileSync(env.FAKE_DEMUCS_LOG, `${JSON.stringify(entry)}\n`);
+  appendFileSync(LOG, `${JSON.stringify(entry)}\n`);
 }
 
 function checkDevice(device) {

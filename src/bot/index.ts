@@ -9,8 +9,12 @@ import type { BotDeps } from './types.ts';
 export interface Bot {
   client: Client;
   prefixEnabled: boolean;
-  stop(): Promise<void>;
+  /** Waits (at most `drainMs`) for interactions and messages being answered, then disconnects. */
+  stop(drainMs?: number): Promise<void>;
 }
+
+/** How long a shutdown waits for answers in flight: well inside docker stop's 10 s grace period. */
+const DRAIN_MS = 5000;
 
 /** Connects to Discord and wires the router and the prefix parser. Resolves once the bot is ready. */
 export async function startBot(deps: BotDeps, options: { rest?: RestOverrides } = {}): Promise<Bot> {
@@ -25,8 +29,14 @@ export async function startBot(deps: BotDeps, options: { rest?: RestOverrides } 
     config.discord.token,
     logger,
   );
-  client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, deps));
-  if (prefixEnabled) client.on(Events.MessageCreate, (message) => void routeMessage(message, deps));
+  // Answers in flight, so a shutdown can let them finish (a stopped remix still edits its message).
+  const inFlight = new Set<Promise<void>>();
+  const track = (answer: Promise<void>) => {
+    inFlight.add(answer);
+    void answer.finally(() => inFlight.delete(answer));
+  };
+  client.on(Events.InteractionCreate, (interaction) => track(routeInteraction(interaction, deps)));
+  if (prefixEnabled) client.on(Events.MessageCreate, (message) => track(routeMessage(message, deps)));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardError, (error) => logger.warn({ err: error }, 'discord connection error'));
   logger.info(
@@ -36,6 +46,12 @@ export async function startBot(deps: BotDeps, options: { rest?: RestOverrides } 
   return {
     client,
     prefixEnabled,
-    stop: () => client.destroy(),
+    async stop(drainMs = DRAIN_MS) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+      clearTimeout(timer);
+      await client.destroy();
+    },
   };
 }

@@ -84,6 +84,9 @@ export async function startHarness(
     TAUTULLI_URL: tautulli.url,
     TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
     UPSTREAM_TIMEOUT: '2',
+    // Children (Demucs, ffmpeg) get PATH and HOME from the bot's environment, as in production.
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'autoalex-test-')),
     ...options.env,
   });
@@ -105,6 +108,8 @@ export async function startHarness(
     config,
     logs: text,
     async stop() {
+      // As src/index.ts shuts down: remixes end first, then answers in flight, then Discord.
+      services.remix.close();
       await bot.stop();
       services.close();
       await discord.stop();

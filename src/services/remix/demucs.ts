@@ -17,10 +17,12 @@ export interface DemucsOptions {
   extraArgs: readonly string[];
   timeoutMs: number;
   logger: Logger;
+  /** The whole environment Demucs gets (config.remix.childEnv): what it needs to run, never a secret. */
+  env: Readonly<Record<string, string>>;
 }
 
-/** How much of Demucs's stderr is kept for the log when it fails. */
-const STDERR_TAIL_CHARS = 8000;
+/** How much of Demucs's stderr and stdout is kept for the log and the user's message when it fails. */
+const TAIL_CHARS = 8000;
 /** Output format flags the bot would otherwise add; an admin's DEMUCS_EXTRA_ARGS may choose another. */
 const FORMAT_FLAGS = ['--int24', '--float32', '--flac', '--mp3'];
 const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -105,8 +107,9 @@ export async function separate(
     ...options.extraArgs,
     input,
   ];
-  const progress = createDemucsProgress();
+  const progress = createDemucsProgress(shiftsOf(options.extraArgs));
   let stderrTail = '';
+  let stdoutTail = '';
   const subprocess = execa(file, args, {
     cancelSignal: signal,
     timeout: options.timeoutMs,
@@ -114,18 +117,24 @@ export async function separate(
     reject: false,
     buffer: false,
     stdin: 'ignore',
+    // Only what it needs: the bot's tokens and keys stay out of the child's environment.
+    extendEnv: false,
     // Python block-buffers a piped stdout; the model count line must arrive before the bars.
-    env: { PYTHONUNBUFFERED: '1' },
+    env: { ...options.env, PYTHONUNBUFFERED: '1' },
   });
-  subprocess.stdout?.setEncoding('utf8').on('data', (chunk: string) => progress.stdout(chunk));
+  // Demucs 4.0.1 prints why it could not load a track on stdout, so both tails are kept.
+  subprocess.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdoutTail = tail(stdoutTail, chunk);
+    progress.stdout(chunk);
+  });
   subprocess.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+    stderrTail = tail(stderrTail, chunk);
     const fraction = progress.stderr(chunk);
     if (fraction !== undefined) onProgress(fraction);
   });
   const result = await subprocess;
   const log = options.logger;
-  if (result.isCanceled) throw new RemixCancelledError();
+  if (result.isCanceled) throw signal.reason instanceof Error ? signal.reason : new RemixCancelledError();
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || code === 'EACCES') throw notInstalled(options);
   if (result.timedOut) {
@@ -135,19 +144,74 @@ export async function separate(
     );
   }
   if (result.failed) {
-    const detail = lastLine(stderrTail) || lastLine(String(result.stdout ?? ''));
-    log.error({ exitCode: result.exitCode, signal: result.signal, stderr: stderrTail }, 'demucs failed');
+    log.error(
+      { exitCode: result.exitCode, signal: result.signal, stderr: stderrTail, stdout: stdoutTail },
+      'demucs failed',
+    );
     if (result.signal === 'SIGKILL') {
       throw new UserFacingError(
         'Demucs was killed while separating, most likely because the server ran out of memory. Try a shorter track, or an admin can give the container more memory.',
       );
     }
-    const how = result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.exitCode}`;
-    throw new UserFacingError(
-      `Demucs could not separate this track (it ${how}${detail ? `: “${detail}”` : ''}). An admin can find the details in the bot’s log.`,
-    );
+    throw explainFailure(options, result, stdoutTail, stderrTail);
   }
   return findStems(join(outDir, options.model), stderrTail, log);
+}
+
+/** Keeps the end of a stream: enough for the last message, bounded however much the child writes. */
+function tail(kept: string, chunk: string): string {
+  return chunk.length >= TAIL_CHARS ? chunk.slice(-TAIL_CHARS) : (kept + chunk).slice(-TAIL_CHARS);
+}
+
+/** `--shifts N` in DEMUCS_EXTRA_ARGS draws N bars per model. */
+function shiftsOf(extraArgs: readonly string[]): number {
+  const at = extraArgs.findIndex((arg) => arg === '--shifts' || arg.startsWith('--shifts='));
+  if (at < 0) return 1;
+  const raw = extraArgs[at]?.includes('=') ? extraArgs[at]?.split('=')[1] : extraArgs[at + 1];
+  return Math.max(1, Number.parseInt(raw ?? '1', 10) || 1);
+}
+
+/**
+ * Says what an admin can do about a failed run, from what Demucs 4.0.1 prints (captured in
+ * test/fixtures/demucs/): "FATAL: …" on stderr for a bad model, repo or segment; argparse's exit 2; torch's
+ * AssertionError for `-d cuda` without CUDA; an unreadable track on stdout.
+ */
+function explainFailure(
+  options: DemucsOptions,
+  result: { exitCode?: number | undefined; signal?: string | undefined },
+  stdout: string,
+  stderr: string,
+): UserFacingError {
+  const said = `${stdout}\n${stderr}`;
+  if (/neither a single pre-trained model or a bag of models|Could not find pre-trained model/.test(said))
+    return new UserFacingError(
+      `Demucs does not know the model “${options.model}” (“${lastLine(stderr)}”). An admin needs to set DEMUCS_MODEL to a Demucs model such as htdemucs_ft or htdemucs.`,
+    );
+  if (/Maximum segment is/.test(said))
+    return new UserFacingError(
+      `Demucs refused the --segment in DEMUCS_EXTRA_ARGS: “${lastLine(stderr)}”. An admin needs to lower it (Transformer models such as ${options.model} allow at most 7.8) or remove it.`,
+    );
+  if (/must exist and be a directory/.test(said))
+    return new UserFacingError(
+      `Demucs could not find its model folder: “${lastLine(stderr)}”. An admin needs to fix --repo in DEMUCS_EXTRA_ARGS.`,
+    );
+  if (/not compiled with CUDA|no CUDA GPUs|NVIDIA driver|CUDA driver|CUDA error/i.test(said))
+    return new UserFacingError(
+      'Demucs could not use the GPU: DEMUCS_DEVICE is cuda, but PyTorch here has no working CUDA. An admin can set DEMUCS_DEVICE=cpu, or install a CUDA build of PyTorch and give the container the GPU.',
+    );
+  if (/Could not load file|LoadAudioError/.test(said))
+    return new UserFacingError(
+      'Demucs could not read the track: its file format is not supported or the file is damaged. Another copy of the track in Plex may work.',
+    );
+  if (result.exitCode === 2)
+    return new UserFacingError(
+      `Demucs refused its arguments: “${lastLine(stderr)}”. An admin needs to check DEMUCS_EXTRA_ARGS.`,
+    );
+  const detail = lastLine(stderr) || lastLine(stdout);
+  const how = result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.exitCode}`;
+  return new UserFacingError(
+    `Demucs could not separate this track (it ${how}${detail ? `: “${detail}”` : ''}). An admin can find the details in the bot’s log.`,
+  );
 }
 
 async function findStems(dir: string, stderr: string, logger: Logger): Promise<Record<Stem, string>> {
@@ -165,6 +229,13 @@ async function findStems(dir: string, stderr: string, logger: Logger): Promise<R
       found[stem] = join(dir, name);
   }
   const missing = STEMS.filter((stem) => !found[stem]);
+  if (missing.length === STEMS.length) {
+    // Demucs exits 0 when its input is missing (it only prints "File … does not exist").
+    logger.error({ stderr }, 'demucs exited 0 without writing any stem');
+    throw new UserFacingError(
+      `Demucs produced no stems for this track${stderr.includes('does not exist') ? ' (it could not find the downloaded file)' : ''}. An admin can find the details in the bot’s log.`,
+    );
+  }
   if (missing.length > 0) {
     logger.error({ missing, stderr }, 'demucs exited 0 without writing every stem');
     throw new UserFacingError(

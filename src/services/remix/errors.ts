@@ -7,3 +7,11 @@ export class RemixCancelledError extends UserFacingError {
     this.name = 'RemixCancelledError';
   }
 }
+
+/** The bot is shutting down (docker stop, an update): the job ends and its requester is told to run it again. */
+export class RemixStoppedError extends UserFacingError {
+  constructor() {
+    super('Stopped: the bot restarted, run it again.');
+    this.name = 'RemixStoppedError';
+  }
+}

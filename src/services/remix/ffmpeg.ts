@@ -27,13 +27,20 @@ export interface FfmpegRunner {
   run(args: readonly string[], signal?: AbortSignal): Promise<void>;
 }
 
-export function createFfmpeg(path: string, logger: Logger): FfmpegRunner {
+/** `env` is the whole environment ffmpeg gets (config.remix.childEnv): never the bot's secrets. */
+export function createFfmpeg(
+  path: string,
+  logger: Logger,
+  env: Readonly<Record<string, string>>,
+): FfmpegRunner {
   return {
     async run(args, signal) {
       const result = await execa(path, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
         cancelSignal: signal,
         reject: false,
         stdin: 'ignore',
+        extendEnv: false,
+        env,
       });
       if (result.isCanceled) throw signal?.reason ?? new Error('cancelled');
       if (result.failed) {

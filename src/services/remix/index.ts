@@ -7,6 +7,8 @@ import type { PlexService } from '../plex/client.ts';
 import { bitrateLadder, estimatedBytes, formatSize } from './bitrate.ts';
 import { requireDemucs, separate } from './demucs.ts';
 import { compressArgs, createFfmpeg, decodeArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
+import { RemixStoppedError } from './errors.ts';
+import { createLimit } from './limit.ts';
 import { createJobQueue } from './queue.ts';
 import type { CancelOutcome, JobUpdate } from './queue.ts';
 import { createStemCache, stemKey } from './stem-cache.ts';
@@ -45,6 +47,7 @@ export interface RemixService {
   cancel(jobId: string, userId: string): CancelOutcome;
   /** Removes work folders and half-written cache entries left by a crash. Run once at start-up. */
   sweep(): Promise<void>;
+  /** Shutdown: every job and mix stops and its requester is told "stopped: the bot restarted". */
   close(): void;
 }
 
@@ -76,9 +79,13 @@ export function createRemixService(options: {
     concurrency: config.concurrency,
     maxWaiting: config.queueMax,
   });
-  const demucsOptions = { ...config, command: config.demucsCommand, logger };
+  const demucsOptions = { ...config, command: config.demucsCommand, logger, env: config.childEnv };
+  // One signal for shutdown, so waiting or running mixes end with RemixStoppedError.
+  const stopping = new AbortController();
+  const mixes = createLimit(config.mixConcurrency);
   let ffmpeg: ReturnType<typeof createFfmpeg> | undefined;
-  const getFfmpeg = () => (ffmpeg ??= createFfmpeg(resolveFfmpeg(config.ffmpegPath), logger));
+  const getFfmpeg = () =>
+    (ffmpeg ??= createFfmpeg(resolveFfmpeg(config.ffmpegPath), logger, config.childEnv));
 
   async function withWorkDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
     await mkdir(workRoot, { recursive: true });
@@ -113,18 +120,26 @@ export function createRemixService(options: {
 
   async function mix(stems: Record<Stem, string>, request: RemixRequest, ladder: number[]) {
     const { track, recipe } = request;
-    return withWorkDir(async (dir) => {
-      for (const kbps of ladder) {
-        request.onUpdate({ phase: 'mixing', bitrateKbps: kbps });
-        const out = join(dir, `remix-${kbps}.mp3`);
-        const tags = { title: track.title, artist: track.artist, album: track.album };
-        await getFfmpeg().run(mixArgs(stems, recipe, kbps, out, tags));
-        // The estimate is close but not exact (VBR-free CBR still varies by frames and tags): check.
-        if ((await stat(out)).size <= request.sizeLimitBytes) return { data: await readFile(out), kbps };
-        logger.info({ kbps, limit: request.sizeLimitBytes }, 'remix over the upload limit; stepping down');
-      }
-      throw tooBig(track, request.sizeLimitBytes);
-    });
+    const signal = stopping.signal;
+    return mixes.run(
+      () =>
+        withWorkDir(async (dir) => {
+          for (const kbps of ladder) {
+            request.onUpdate({ phase: 'mixing', bitrateKbps: kbps });
+            const out = join(dir, `remix-${kbps}.mp3`);
+            const tags = { title: track.title, artist: track.artist, album: track.album };
+            await getFfmpeg().run(mixArgs(stems, recipe, kbps, out, tags), signal);
+            // The estimate is close but not exact (VBR-free CBR still varies by frames and tags): check.
+            if ((await stat(out)).size <= request.sizeLimitBytes) return { data: await readFile(out), kbps };
+            logger.info(
+              { kbps, limit: request.sizeLimitBytes },
+              'remix over the upload limit; stepping down',
+            );
+          }
+          throw tooBig(track, request.sizeLimitBytes);
+        }),
+      signal,
+    );
   }
 
   function tooBig(track: RemixTrack, limit: number): UserFacingError {
@@ -153,6 +168,7 @@ export function createRemixService(options: {
       try {
         let stems = await cache.get(key);
         const fromCache = stems !== null;
+        if (stopping.signal.aborted) throw new RemixStoppedError();
         if (!stems) {
           await requireDemucs(demucsOptions, options.searchPath);
           const ticket = queue.submit(key, request.userId, separation(track, key), request.onUpdate);
@@ -176,6 +192,11 @@ export function createRemixService(options: {
       await cache.sweep();
     },
 
-    close: () => queue.abortAll(),
+    close() {
+      if (stopping.signal.aborted) return;
+      const reason = new RemixStoppedError();
+      stopping.abort(reason);
+      queue.abortAll(reason);
+    },
   };
 }

@@ -7,6 +7,11 @@
 const BAR = /^\s*(\d{1,3})%\|.*(?:seconds\/s|s\/seconds)/;
 const BAG = /bag of (\d+) models/;
 const COMPLETE = /(?:seconds\/s|s\/seconds)\]\s*$/;
+/**
+ * The longest unfinished line kept. A bar redraw is about 130 characters; a child that writes megabytes
+ * without a line break must cost neither memory nor time re-splitting what was kept (issue #15, item 11).
+ */
+const MAX_PARTIAL = 1024;
 
 export interface DemucsProgress {
   /** Feed stdout text (it announces how many models the bag has). */
@@ -31,7 +36,7 @@ export function createDemucsProgress(shifts = 1): DemucsProgress {
     },
     stderr(chunk) {
       const segments = (partial + chunk).split(/[\r\n]+/);
-      partial = segments.pop() ?? '';
+      partial = (segments.pop() ?? '').slice(-MAX_PARTIAL);
       // tqdm starts each redraw with \r, so the newest bar has no terminator yet: read it once it is whole
       // (reading it again later is harmless, an equal percentage changes nothing).
       const whole = COMPLETE.test(partial) ? [...segments, partial] : segments;

@@ -132,10 +132,16 @@ export function createJobQueue<T>(options: { concurrency: number; maxWaiting: nu
       return 'cancelled';
     },
 
-    /** Stops everything (shutdown). */
-    abortAll(): void {
-      for (const job of [...waiting, ...running]) job.controller.abort(new RemixCancelledError());
-      for (const job of waiting) job.subscribers.forEach((s) => s.reject(new RemixCancelledError()));
+    /**
+     * Stops everything (shutdown): every requester, waiting or running, is answered with `reason` at once,
+     * without waiting for the running work to unwind.
+     */
+    abortAll(reason: Error = new RemixCancelledError()): void {
+      for (const job of [...waiting, ...running]) {
+        job.controller.abort(reason);
+        job.subscribers.forEach((s) => s.reject(reason));
+        job.subscribers.clear();
+      }
       waiting.length = 0;
     },
 
