@@ -134,7 +134,12 @@ export async function separate(
   });
   const result = await subprocess;
   const log = options.logger;
-  if (result.isCanceled) throw signal.reason instanceof Error ? signal.reason : new RemixCancelledError();
+  // The queue aborts with the reason to report (cancelled, or stopped by a shutdown); a bare abort() means
+  // cancelled.
+  if (result.isCanceled) {
+    const reason: unknown = signal.reason;
+    throw reason instanceof Error && reason.name !== 'AbortError' ? reason : new RemixCancelledError();
+  }
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || code === 'EACCES') throw notInstalled(options);
   if (result.timedOut) {
