@@ -13,7 +13,12 @@ export function addSampleJazz(lib: Library): void {
     let artist = lib.artists.find((a) => a.title === name);
     if (!artist) {
       const template = lib.artists[0] as LibArtist;
-      artist = { ...structuredClone(template), ratingKey: String(key++), title: name, mbid: release.artist.id };
+      artist = {
+        ...structuredClone(template),
+        ratingKey: String(key++),
+        title: name,
+        mbid: release.artist.id,
+      };
       lib.artists.push(artist);
       lib.byKey.set(artist.ratingKey, artist);
     }
