@@ -8,6 +8,8 @@ import { createLogger } from './logger.ts';
 import { JOBS, startJobs } from './jobs/index.ts';
 import { createNowPlayingBoard } from './jobs/now-playing-board.ts';
 import { createServices } from './services/index.ts';
+import { logUpstreamChecks } from './services/upstream-checks.ts';
+import { discordLoginProblem } from './bot/login-error.ts';
 
 /** Entry point: config → logger → services → Discord; stops cleanly on SIGTERM/SIGINT (docker stop). */
 async function main(): Promise<void> {
@@ -28,8 +30,10 @@ async function main(): Promise<void> {
   const services = createServices(config, logger);
   // The autocomplete index builds in the background; library commands wait for the first build.
   if (config.plex.url) void services.library.refresh().catch(() => undefined);
+  void logUpstreamChecks(services.upstreamChecks, logger);
   const bot = await startBot({ config, services, logger }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+    logger.fatal({ err: error }, discordLoginProblem(error, config.discord.apiUrl));
+    logger.flush();
     process.exit(1);
   });
   // DATA_DIR/heartbeat tells the Docker HEALTHCHECK (src/healthcheck.ts) whether Discord is connected.
