@@ -10,6 +10,8 @@ import type { IncidentTable } from './incidents.ts';
 import { linkTable } from './links.ts';
 import type { LinkTable } from './links.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { monitorWatchTable } from './monitor-watch.ts';
+import type { MonitorWatchTable } from './monitor-watch.ts';
 import { syncRunTable } from './sync-runs.ts';
 import type { SyncRunTable } from './sync-runs.ts';
 
@@ -19,7 +21,8 @@ export type { UserLink } from './links.ts';
 export type { SyncRun } from './sync-runs.ts';
 
 /** The bot's own state in one SQLite file under DATA_DIR: one module per table, one store for all. */
-export interface Store extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable {
+export interface Store
+  extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable, MonitorWatchTable {
   close(): void;
 }
 
@@ -47,6 +50,7 @@ export function openStore(dataDir: string | ':memory:'): Store {
     ...enrichmentTable(db),
     ...syncRunTable(db),
     ...boardTable(db),
+    ...monitorWatchTable(db),
     close() {
       db.close();
     },
