@@ -1,13 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommandLine } from '../src/cli/run-command.ts';
 import { startDemoServers } from './demo-servers.ts';
 
 /**
- * `npx tsx scripts/render-cards.ts [dir]`: renders the README's example cards (docs/images by default)
- * through the real commands, against the sample servers and data of `npm run demo`.
+ * `npx tsx scripts/render-cards.ts [dir]`: renders the README's example cards through the real commands,
+ * against the sample servers and data of `npm run demo`, into `dir` or a new temporary folder. The
+ * committed pictures in docs/images are replaced only when asked: `--docs`.
  */
-const out = process.argv[2] ?? 'docs/images';
+const arg = process.argv[2];
+const out = arg === '--docs' ? 'docs/images' : (arg ?? mkdtempSync(join(tmpdir(), 'autoalex-cards-')));
 
 const { deps, close } = await startDemoServers('cards');
 

@@ -8,6 +8,8 @@ import { createJobContext } from './jobs/context.ts';
 import { JOBS, startJobs } from './jobs/index.ts';
 import { createNowPlayingBoard } from './jobs/now-playing-board.ts';
 import { createServices } from './services/index.ts';
+import { logUpstreamChecks } from './services/upstream-checks.ts';
+import { discordLoginProblem } from './bot/login-error.ts';
 
 /** Entry point: config → logger → services → Discord; stops cleanly on SIGTERM/SIGINT (docker stop). */
 async function main(): Promise<void> {
@@ -28,8 +30,10 @@ async function main(): Promise<void> {
   const services = createServices(config, logger);
   // The autocomplete index builds in the background; library commands wait for the first build.
   if (config.plex.url) void services.library.refresh().catch(() => undefined);
+  void logUpstreamChecks(services.upstreamChecks, logger);
   const bot = await startBot({ config, services, logger }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'could not connect to Discord (is DISCORD_TOKEN right?)');
+    logger.fatal({ err: error }, discordLoginProblem(error, config.discord.apiUrl));
+    logger.flush();
     process.exit(1);
   });
   // In the background: the bot answers meanwhile, and a refusal only means the old definition stays.

@@ -33,13 +33,21 @@ export function replyToText(reply: Reply): string {
   if (reply.content) lines.push(plain(reply.content));
   for (const embed of reply.embeds ?? []) lines.push(...embedText(embed));
   for (const row of reply.components ?? []) {
+    const menus: string[] = [];
     const items = row.components.map((c) => {
       if (c.type === ComponentType.Button && 'label' in c) return `[${c.label ?? ''}]`;
-      if (c.type === ComponentType.StringSelect)
+      if (c.type === ComponentType.StringSelect) {
+        // A terminal cannot open the menu, so its choices are listed: they are what to type next.
+        menus.push(
+          ...c.options.map(
+            (o, i) => `  ${i + 1}. ${plain(o.label)}${o.description ? ` — ${plain(o.description)}` : ''}`,
+          ),
+        );
         return `[${c.placeholder ?? 'menu'} ▾ ${c.options.length} choices]`;
+      }
       return '[control]';
     });
-    lines.push(items.join(' '));
+    lines.push(items.join(' '), ...menus);
   }
   for (const file of reply.files ?? []) lines.push(`(attachment ${file.name}, ${file.data.length} bytes)`);
   return lines.join('\n');

@@ -11,3 +11,21 @@ export function tokenize(text: string): string[] {
   }
   return tokens;
 }
+
+/** "1 album", "3 albums". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "2 of 5 albums", "1 of 1 album": the noun agrees with the total. */
+export function countOf(part: number, total: number, word: string): string {
+  return `${part} of ${plural(total, word)}`;
+}
+
+/**
+ * "Miles Davis's", "Björk's", but "The Beatles'": a band named in the plural ("The …s") takes only the
+ * apostrophe, as English writes it.
+ */
+export function possessive(name: string): string {
+  return /^the\s.+s$/i.test(name.trim()) ? `${name}'` : `${name}'s`;
+}

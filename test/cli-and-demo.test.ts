@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleActivity } from '../fakes/tautulli-sessions.ts';
@@ -97,4 +100,20 @@ describe('npm run demo', () => {
     expect(stdout).toContain('Skrillex – Try It Out – Try It Out (Neon mix)');
     expect(stdout).toContain('Autoalex — Plex, Tautulli and your music, in Discord');
   });
+});
+
+describe('scripts/render-cards.ts', () => {
+  it('draws the README cards into a temporary folder and leaves the committed docs/images alone', async () => {
+    const images = join(ROOT, 'docs/images');
+    const before = readdirSync(images).map((f) => [f, statSync(join(images, f)).mtimeMs]);
+    const { code, stdout } = await run('scripts/render-cards.ts', []);
+    expect(code).toBe(0);
+    const written = [...stdout.matchAll(/→ (\S+\.png) \((\d+) bytes\)/g)].map((m) => m[1] as string);
+    expect(written).toHaveLength(2);
+    for (const file of written) {
+      expect(file.startsWith(tmpdir())).toBe(true);
+      expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    }
+    expect(readdirSync(images).map((f) => [f, statSync(join(images, f)).mtimeMs])).toEqual(before);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { startJobs } from '../src/jobs/index.ts';
 import { plexMonitor } from '../src/jobs/plex-monitor.ts';
 import type { JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
-import { createMonitor } from '../src/services/health/monitor.ts';
+import { createMonitor, observedUptime } from '../src/services/health/monitor.ts';
 import type { ProbeResult } from '../src/services/health/monitor.ts';
 import { openStore } from '../src/services/store/index.ts';
 import { recoveryEmbed } from '../src/views/monitor.ts';
@@ -246,20 +246,52 @@ describe('monitor state machine', () => {
   });
 });
 
+describe('uptime over the time watched', () => {
+  const DAY = 86_400_000;
+  const T0 = Date.UTC(2026, 0, 5, 12);
+  const fail = (at: number): ProbeResult => ({ ok: false, ms: 5, reason: 'HTTP 503', at });
+  const ok = (at: number): ProbeResult => ({ ok: true, ms: 5, version: '1.41', at });
+  it('counts downtime against the time watched, not against a whole window', () => {
+    const store = openStore(':memory:');
+    const monitor = createMonitor({ store, failureThreshold: 1, reminderMinutes: 0 });
+    expect(store.watchedSince()).toBeUndefined();
+    monitor.record(ok(T0));
+    monitor.record(fail(T0 + 50 * 60_000));
+    monitor.record(ok(T0 + 60 * 60_000));
+    expect(store.watchedSince()).toBe(T0);
+    const incidents = store.incidentsSince(0);
+    // Ten minutes down in two hours watched: 91.67 %, not 99.31 % of a day or 99.90 % of a week.
+    const now = T0 + 120 * 60_000;
+    expect(observedUptime(incidents, DAY, now, store.watchedSince())).toEqual({
+      percent: 100 - (100 * 10) / 120,
+      observedMs: 120 * 60_000,
+    });
+    expect(observedUptime(incidents, 7 * DAY, now + 8 * DAY, T0)?.observedMs).toBe(7 * DAY);
+    expect(observedUptime(incidents, DAY, now, undefined)).toBeNull();
+  });
+});
+
 describe('/alex status', () => {
   it('shows Plex reachable with its name and version, the container, incidents and uptime', async () => {
     const h = await harness();
-    try {
+    const status = async () => {
       const interaction = await h.discord.slashCommand({ name: 'alex', subcommand: 'status', user: MEMBER });
       const edit = await h.discord.waitForRequest(
         (r) => r.method === 'PATCH' && r.path.endsWith(`/${interaction.token}/messages/@original`),
       );
-      const embed = edit.json.embeds[0];
+      return edit.json.embeds[0];
+    };
+    try {
+      const embed = await status();
       expect(embed.title).toBe('🟢 Plex is up');
       expect(embed.description).toMatch(/^Answered in \d+ ms · \*\*.+\*\* · version \d/);
       expect(embed.fields[0].value).toMatch(/^`binhex-plexpass`: \*\*running\*\* \(healthy\), up /);
-      expect(embed.fields[1].value).toBe('24 h: 100.00% · 7 days: 100.00%');
+      // Uptime is a share of the time the monitor watched: nothing before its first check, not "100 %".
+      expect(embed.fields[1].value).toBe('Not measured yet: the monitor has not checked Plex.');
       expect(embed.fields[2].value).toBe('None in the last 7 days.');
+      await h.tick();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await status()).fields[1].value).toMatch(/^100\.00% of the \ds watched so far$/);
     } finally {
       await h.stop();
     }

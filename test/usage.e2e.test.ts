@@ -76,6 +76,12 @@ describe('/alex usage', () => {
     expect(embeds[2]?.footer?.text).toBe(
       '3 streams (1 transcode) · 26.7 Mbps total · 26.4 Mbps LAN · 330 kbps WAN',
     );
+    // Each stream's bandwidth is labelled apart from its bitrate, and they add up to the footer's total.
+    expect([0, 1, 2].map((i) => field(i, 'Bandwidth'))).toEqual([
+      '1.1 Mbps of the total below',
+      '330 kbps of the total below',
+      '25.3 Mbps of the total below',
+    ]);
     expect(edit.json.content).toBe('**Now playing on Plex** · 3 streams');
     expect(edit.json.allowed_mentions).toEqual({ parse: [], replied_user: false });
     // Art is uploaded with the message (Tautulli's image proxy), not linked to a local-only Plex URL.

@@ -1,7 +1,6 @@
 import type { Message } from 'discord.js';
-import { parseTextArgs } from '../commands/args.ts';
+import { findTextCommand, parseTextCommand } from '../commands/text-line.ts';
 import { tokenize } from '../words.ts';
-import { findCommand } from '../commands/index.ts';
 import type { CommandContext } from '../context.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import { describeFailure, UserFacingError } from '../errors.ts';
@@ -88,10 +87,9 @@ export async function routeMessage(message: Message, deps: BotDeps): Promise<voi
   const shown = progressReply(message);
   try {
     const [name = 'help', ...words] = match.words;
-    const command = findCommand(name);
-    if (!command) throw new UserFacingError(`I don't know \`${name}\`. Try \`${match.prefix} help\`.`);
+    const command = findTextCommand(name, match.prefix);
     if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
-    const args = parseTextArgs(command, words);
+    const args = await parseTextCommand(command, words, ctx);
     if (command.defer) await message.channel.sendTyping().catch(() => undefined);
     const progress = createProgress(shown.edit, ctx.logger);
     ctx.progress = progress.report;

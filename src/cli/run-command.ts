@@ -1,10 +1,9 @@
-import { parseTextArgs } from '../commands/args.ts';
+import { findTextCommand, parseTextCommand } from '../commands/text-line.ts';
 import { tokenize } from '../words.ts';
-import { findCommand } from '../commands/index.ts';
 import type { CommandContext } from '../context.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES } from '../context.ts';
 import type { Config } from '../config.ts';
-import { describeFailure, UserFacingError } from '../errors.ts';
+import { describeFailure } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Reply } from '../reply.ts';
 import type { Services } from '../services/index.ts';
@@ -36,9 +35,8 @@ export async function runCommandLine(
   const ctx = cliContext(deps);
   try {
     const [name = 'help', ...rest] = words;
-    const command = findCommand(name);
-    if (!command) throw new UserFacingError(`Unknown subcommand \`${name}\`. Try \`help\`.`);
-    return { reply: await command.run(parseTextArgs(command, rest), ctx), ok: true };
+    const command = findTextCommand(name, 'cli');
+    return { reply: await command.run(await parseTextCommand(command, rest, ctx), ctx), ok: true };
   } catch (error) {
     return { reply: { content: describeFailure(error, deps.logger) }, ok: false };
   }

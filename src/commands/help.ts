@@ -3,6 +3,14 @@ import { escapeMarkdown, truncate } from '../markdown.ts';
 import type { Command } from './types.ts';
 
 /**
+ * Slash descriptions say "(admins)" because Discord's picker shows nothing else; help says it in the
+ * field name already, so once is enough.
+ */
+function withoutAdminNote(description: string): string {
+  return description.replace(/ \(admins\)$/, '').replace(/\(admins; /, '(');
+}
+
+/**
  * `/alex help`. It lists the other commands, so it receives them instead of importing the list
  * (which imports this module).
  */
@@ -18,7 +26,7 @@ export function createHelp(commands: () => readonly Command[]): Command {
       const fields = commands().map((command) => ({
         name: `${command.name}${command.adminOnly ? ' (admins)' : ''}`,
         value: truncate(
-          `${command.description}\n${command.examples.map((e) => `\`${escapeMarkdown(e).replace(/`/g, '')}\``).join(' · ')}`,
+          `${withoutAdminNote(command.description)}\n${command.examples.map((e) => `\`${escapeMarkdown(e).replace(/`/g, '')}\``).join(' · ')}`,
           LIMITS.fieldValue,
         ),
       }));

@@ -58,14 +58,14 @@ export function remixCommand(mode: RemixMode): Command {
     defer: true,
     examples: boost
       ? [
-          '/alex boost track:Bangarang stem:bass',
-          '/alex boost track:Bangarang stem:vocals db:6',
-          '!alex boost vocals Bangarang',
+          '/alex boost track:Aerials stem:bass',
+          '/alex boost track:Aerials stem:vocals db:6',
+          '!alex boost vocals B.Y.O.B.',
         ]
       : [
           '/alex reduce track:Chop Suey! stem:vocals',
-          '/alex reduce track:Bangarang',
-          '!alex reduce drums Bangarang',
+          '/alex reduce track:Aerials',
+          '!alex reduce drums B.Y.O.B.',
         ],
     async run(args, ctx) {
       const { text, stem } = splitStem(args);

@@ -2,7 +2,8 @@ import type { APIEmbed } from 'discord.js';
 import { toUserMessage } from '../errors.ts';
 import { LIMITS } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
-import { uptimePercent } from '../services/health/monitor.ts';
+import { observedUptime } from '../services/health/monitor.ts';
+import type { Incident } from '../services/store/index.ts';
 import { formatDowntime } from '../views/monitor.ts';
 import type { Command } from './types.ts';
 import type { CommandContext } from '../context.ts';
@@ -24,6 +25,20 @@ async function containerLine(ctx: CommandContext): Promise<string> {
   } catch (error) {
     return `Docker: ${toUserMessage(error).text}`;
   }
+}
+
+/** "24 h: 99.95% · 7 days: 99.99%", or the share of the time watched so far when that is shorter. */
+function uptimeLine(incidents: readonly Incident[], now: number, since: number | undefined): string {
+  const day = observedUptime(incidents, DAY_MS, now, since);
+  const week = observedUptime(incidents, 7 * DAY_MS, now, since);
+  if (!day || !week) return 'Not measured yet: the monitor has not checked Plex.';
+  if (week.observedMs < 7 * DAY_MS && day.observedMs === week.observedMs)
+    return `${week.percent.toFixed(2)}% of the ${formatDowntime(week.observedMs)} watched so far`;
+  const weekText =
+    week.observedMs < 7 * DAY_MS
+      ? `${week.percent.toFixed(2)}% of the ${formatDowntime(week.observedMs)} watched`
+      : `7 days: ${week.percent.toFixed(2)}%`;
+  return `24 h: ${day.percent.toFixed(2)}% · ${weekText}`;
 }
 
 /** `/alex status`: Plex reachable now, server, container, recent incidents and uptime over 24 h and 7 days. */
@@ -60,7 +75,7 @@ export const status: Command = {
         { name: 'Container', value: truncate(container, LIMITS.fieldValue) },
         {
           name: 'Uptime',
-          value: `24 h: ${uptimePercent(incidents, DAY_MS, now).toFixed(2)}% · 7 days: ${uptimePercent(incidents, 7 * DAY_MS, now).toFixed(2)}%`,
+          value: uptimeLine(incidents, now, ctx.services.store.watchedSince()),
         },
         {
           name: 'Recent incidents',

@@ -13,6 +13,7 @@ import {
   completionThumbs,
   COVER_SIZE,
 } from '../views/cards/inputs.ts';
+import { countOf } from '../words.ts';
 
 /** A card never waits longer than this for its covers; late ones are placeholders this time. */
 export const CARD_COVER_BUDGET_MS = 1500;
@@ -68,7 +69,7 @@ export function withCompletionCard(
     reply,
     {
       name: 'completion.png',
-      alt: `Completion card: ${who}, ${percent(stats.played, stats.total)}% of ${artist.title} (${stats.played} of ${stats.total} tracks, ${stats.albumsCompleted} of ${stats.albums.length} albums completed)`,
+      alt: `Completion card: ${who}, ${percent(stats.played, stats.total)}% of ${artist.title} (${countOf(stats.played, stats.total, 'track')}, ${countOf(stats.albumsCompleted, stats.albums.length, 'album')} completed)`,
       render: async () => {
         const covers = await ctx.services.covers.getMany(
           completionThumbs(artist, stats),

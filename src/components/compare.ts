@@ -23,6 +23,13 @@ async function twoUsers(
 ): Promise<[UserListener, UserListener]> {
   const first = await resolveListener(a, ctx);
   const second = await resolveListener(b, ctx);
+  // No user_b means "me"; `!plex` and the terminal read an unknown "me" as everyone, which cannot battle.
+  if (b === undefined && second.kind === 'all')
+    throw new UserFacingError(
+      ctx.transport === 'cli'
+        ? 'Compare with whom? Give `user_b` too: at the terminal there is no linked “you”.'
+        : 'Compare with whom? You are not linked to a Plex user: link yourself with `/alex link`, or give `user_b`.',
+    );
   if (first.kind === 'all' || second.kind === 'all')
     throw new UserFacingError('A battle needs two Plex users, not everyone.');
   if (first.userId === second.userId) throw new UserFacingError('Pick two different users to compare.');

@@ -26,6 +26,8 @@ import { createTautulliService } from './tautulli/client.ts';
 import type { TautulliService } from './tautulli/client.ts';
 import { createUserDirectory } from './tautulli/user-directory.ts';
 import type { UserDirectory } from './tautulli/user-directory.ts';
+import { dockerCheck, plexCheck, tautulliCheck } from './upstream-checks.ts';
+import type { UpstreamCheck } from './upstream-checks.ts';
 
 /** Every upstream client and local resource the commands use; built once from validated config. */
 export interface Services {
@@ -42,6 +44,8 @@ export interface Services {
   discogs: DiscogsService;
   remix: RemixService;
   store: Store;
+  /** What the bot checks and logs at start-up, one line per configured upstream. */
+  upstreamChecks: UpstreamCheck[];
   close(): void;
 }
 
@@ -124,7 +128,15 @@ export function createServices(config: Config, logger: Logger): Services {
     logger,
     searchPath: config.searchPath,
   });
+  const upstreamChecks = [
+    ...(tautulliUrl && apiKey ? [tautulliCheck(tautulliUrl, apiKey, timeoutMs)] : []),
+    ...(plexUrl ? [plexCheck(plexUrl, token, timeoutMs)] : []),
+    ...(plexUrl
+      ? [dockerCheck(docker, config.monitor.dockerHost ?? '/var/run/docker.sock', config.plex.containerName)]
+      : []),
+  ];
   return {
+    upstreamChecks,
     discogs,
     remix,
     tautulli,

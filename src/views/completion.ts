@@ -4,6 +4,7 @@ import { LIMITS, progressBar } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { percent } from '../services/listening/stats.ts';
 import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
+import { countOf, plural, possessive } from '../words.ts';
 
 /** Albums in progress shown per page; Previous/Next page through the rest. */
 export const ALBUMS_PER_PAGE = 10;
@@ -21,7 +22,7 @@ export function completionSentence(listener: Listener, stats: ListenerStats, art
       : listener.isCaller
         ? 'You have'
         : `${escapeMarkdown(listener.name)} has`;
-  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(artist)}'s collection on this server.`;
+  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(possessive(artist))} collection on this server.`;
 }
 
 export function inProgressAlbums(stats: ListenerStats): AlbumProgress[] {
@@ -84,8 +85,8 @@ export function completionEmbed(
     title: truncate(`${artist} — ${percent(stats.played, stats.total)}% complete`, LIMITS.embedTitle),
     description:
       `${progressBar(fraction, 20)}\n` +
-      `${stats.played} of ${stats.total} tracks · ${stats.plays} ${stats.plays === 1 ? 'play' : 'plays'} · ` +
-      `${stats.albumsCompleted} of ${stats.albums.length} albums completed`,
+      `${countOf(stats.played, stats.total, 'track')} · ${plural(stats.plays, 'play')} · ` +
+      `${countOf(stats.albumsCompleted, stats.albums.length, 'album')} completed`,
     color: COLOR,
     fields,
     footer:

@@ -98,6 +98,14 @@ export function sessionEmbed(session: StreamSession, thumbnailName: string | und
       { name: 'Progress', value: progressText(session), inline: false },
     ],
   };
+  // The quality line shows the media's bitrate; the footer's total is Plex's bandwidth for the streams,
+  // which is more. Each stream's share is shown under its own label so the footer adds up.
+  if (session.bandwidthKbps > 0)
+    embed.fields?.splice(3, 0, {
+      name: 'Bandwidth',
+      value: `${formatBandwidth(session.bandwidthKbps)} of the total below`,
+      inline: false,
+    });
   if (thumbnailName) embed.thumbnail = { url: `attachment://${thumbnailName}` };
   return embed;
 }

@@ -109,6 +109,7 @@ export function createMonitor(options: {
     lastProbe: () => last,
     record(probe) {
       load();
+      if (!last) store.markWatched(probe.at);
       last = probe;
       if (probe.ok) {
         failures = 0;
@@ -155,4 +156,19 @@ export function uptimePercent(incidents: readonly Incident[], windowMs: number, 
     if (end > start) down += end - start;
   }
   return Math.max(0, 100 - (100 * down) / windowMs);
+}
+
+/**
+ * Uptime over the part of `windowMs` the monitor actually watched (since its first check): a minute after
+ * the first start it is a minute's uptime, not 100 % of seven days. Null before the first check.
+ */
+export function observedUptime(
+  incidents: readonly Incident[],
+  windowMs: number,
+  now: number,
+  watchedSince: number | undefined,
+): { percent: number; observedMs: number } | null {
+  if (watchedSince === undefined || watchedSince >= now) return null;
+  const observedMs = Math.min(windowMs, now - watchedSince);
+  return { percent: uptimePercent(incidents, observedMs, now), observedMs };
 }

@@ -12,6 +12,8 @@ import type { LinkTable } from './links.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { settingTable } from './settings.ts';
 import type { SettingTable } from './settings.ts';
+import { monitorWatchTable } from './monitor-watch.ts';
+import type { MonitorWatchTable } from './monitor-watch.ts';
 import { syncRunTable } from './sync-runs.ts';
 import type { SyncRunTable } from './sync-runs.ts';
 
@@ -22,7 +24,14 @@ export type { SyncRun } from './sync-runs.ts';
 
 /** The bot's own state in one SQLite file under DATA_DIR: one module per table, one store for all. */
 export interface Store
-  extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable, SettingTable {
+  extends
+    LinkTable,
+    IncidentTable,
+    EnrichmentTable,
+    SyncRunTable,
+    BoardTable,
+    SettingTable,
+    MonitorWatchTable {
   close(): void;
 }
 
@@ -51,6 +60,7 @@ export function openStore(dataDir: string | ':memory:'): Store {
     ...syncRunTable(db),
     ...boardTable(db),
     ...settingTable(db),
+    ...monitorWatchTable(db),
     close() {
       db.close();
     },

@@ -52,4 +52,9 @@ export const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    )`,
+  // When the health monitor first checked Plex: uptime counts only time it has watched.
+  `CREATE TABLE monitor_watch (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     since INTEGER NOT NULL
+   )`,
 ];

@@ -8,6 +8,7 @@ import { encodeOpaquePng } from './png.ts';
 import { cardText, count, ellipsize, fitText, label } from './text.ts';
 import { THEME } from './theme.ts';
 import type { CardAlbum, CompletionCardInput } from './types.ts';
+import { countOf } from '../../words.ts';
 
 export const CARD_WIDTH = 1000;
 const PAD = 40;
@@ -146,7 +147,7 @@ export async function renderCompletionCard(input: CompletionCardInput): Promise<
     art: art ?? null,
     name: input.artist,
     kicker: 'Artist completion',
-    line: `${cardText(input.listener)} · ${count(input.plays)} ${input.plays === 1 ? 'play' : 'plays'} · ${completed} of ${input.albums.length} albums completed`,
+    line: `${cardText(input.listener)} · ${count(input.plays)} ${input.plays === 1 ? 'play' : 'plays'} · ${countOf(completed, input.albums.length, 'album')} completed`,
   });
 
   const value = percent(input.played, input.total);
