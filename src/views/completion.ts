@@ -3,6 +3,8 @@ import type { Listener } from '../services/listening/stats.ts';
 import { LIMITS, progressBar } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { percent } from '../services/listening/stats.ts';
+import { periodPhrase } from '../services/listening/period.ts';
+import type { Period } from '../services/listening/period.ts';
 import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
 
 /** Albums in progress shown per page; Previous/Next page through the rest. */
@@ -14,14 +16,24 @@ function albumName(album: AlbumProgress): string {
 }
 
 /** The spec's sentence: "You have listened to X% (N/Total) of {Artist}'s collection on this server." */
-export function completionSentence(listener: Listener, stats: ListenerStats, artist: string): string {
+export function completionSentence(
+  listener: Listener,
+  stats: ListenerStats,
+  artist: string,
+  period?: Period,
+): string {
   const who =
     listener.kind === 'all'
       ? 'Everyone together has'
       : listener.isCaller
         ? 'You have'
         : `${escapeMarkdown(listener.name)} has`;
-  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(artist)}'s collection on this server.`;
+  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(artist)}'s collection on this server${period && period.name !== 'all' ? ` ${periodPhrase(period)}` : ''}.`;
+}
+
+/** A line under an answer counted from Tautulli directly because the local history is still loading. */
+export function loadingNote(loading: boolean): string {
+  return loading ? '\n-# The listening history is still loading: this answer came from Tautulli directly.' : '';
 }
 
 export function inProgressAlbums(stats: ListenerStats): AlbumProgress[] {

@@ -5,6 +5,8 @@ import { boardTable } from './board.ts';
 import type { BoardTable } from './board.ts';
 import { enrichmentTable } from './enrichments.ts';
 import type { EnrichmentTable } from './enrichments.ts';
+import { historyTable } from './history.ts';
+import type { HistoryTable } from './history.ts';
 import { incidentTable } from './incidents.ts';
 import type { IncidentTable } from './incidents.ts';
 import { linkTable } from './links.ts';
@@ -14,12 +16,15 @@ import { syncRunTable } from './sync-runs.ts';
 import type { SyncRunTable } from './sync-runs.ts';
 
 export type { AlbumEnrichment } from './enrichments.ts';
+export type { MirrorRow, TopKind, TopRow, TrackPlays } from './history.ts';
 export type { Incident } from './incidents.ts';
 export type { UserLink } from './links.ts';
 export type { SyncRun } from './sync-runs.ts';
 
 /** The bot's own state in one SQLite file under DATA_DIR: one module per table, one store for all. */
-export interface Store extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable {
+export interface Store extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable,
+    BoardTable,
+    HistoryTable {
   close(): void;
 }
 
@@ -47,6 +52,7 @@ export function openStore(dataDir: string | ':memory:'): Store {
     ...enrichmentTable(db),
     ...syncRunTable(db),
     ...boardTable(db),
+    ...historyTable(db),
     close() {
       db.close();
     },
