@@ -85,7 +85,9 @@ export async function compareFor(
   if ('choices' in match) {
     const pair = { userA: users[0].userId, userB: users[1].userId };
     const id =
-      period.name === 'all' ? ids.encode('pick', pair) : ids.encode('pickIn', { ...pair, period: period.name });
+      period.name === 'all'
+        ? ids.encode('pick', pair)
+        : ids.encode('pickIn', { ...pair, period: period.name });
     return pickerReply(artistText, match.choices, id);
   }
   return battleReply({ key: match.artist.key, title: match.artist.label }, users, period, ctx);
@@ -96,7 +98,10 @@ export const compareComponents: ComponentHandler = {
   async handle(input, ctx) {
     const pick = ids.decode(input, 'pick') ?? ids.decode(input, 'pickIn');
     if (!pick) throw new UserFacingError(EXPIRED_TEXT);
-    const period = parsePeriod('period' in pick ? (pick.period as string | undefined) : undefined, ctx.config.timeZone);
+    const period = parsePeriod(
+      'period' in pick ? (pick.period as string | undefined) : undefined,
+      ctx.config.timeZone,
+    );
     const users = await twoUsers(pick.userA ?? '', pick.userB, ctx);
     const artist = await artistByKey(input.values[0] ?? '', ctx);
     return { update: await battleReply(artist, users, period, ctx) };

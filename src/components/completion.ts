@@ -64,7 +64,9 @@ export async function completionFor(
   if ('choices' in match) {
     const who = listenerId(listener);
     const id =
-      period.name === 'all' ? ids.encode('pick', { who }) : ids.encode('pickIn', { who, period: period.name });
+      period.name === 'all'
+        ? ids.encode('pick', { who })
+        : ids.encode('pickIn', { who, period: period.name });
     return pickerReply(artistText, match.choices, id);
   }
   return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, period, ctx);
@@ -75,14 +77,20 @@ export const completionComponents: ComponentHandler = {
   async handle(input, ctx) {
     const page = ids.decode(input, 'page') ?? ids.decode(input, 'pageIn');
     if (page) {
-      const period = parsePeriod('period' in page ? (page.period as string | undefined) : undefined, ctx.config.timeZone);
+      const period = parsePeriod(
+        'period' in page ? (page.period as string | undefined) : undefined,
+        ctx.config.timeZone,
+      );
       const listener = await resolveListener(page.who ?? EVERYONE, ctx);
       const artist = await artistByKey(page.artistKey ?? '', ctx);
       return { update: await completionReply(artist, listener, Number(page.page) || 0, period, ctx) };
     }
     const pick = ids.decode(input, 'pick') ?? ids.decode(input, 'pickIn');
     if (pick) {
-      const period = parsePeriod('period' in pick ? (pick.period as string | undefined) : undefined, ctx.config.timeZone);
+      const period = parsePeriod(
+        'period' in pick ? (pick.period as string | undefined) : undefined,
+        ctx.config.timeZone,
+      );
       const listener = await resolveListener(pick.who ?? EVERYONE, ctx);
       const artist = await artistByKey(input.values[0] ?? '', ctx);
       return { update: await completionReply(artist, listener, 0, period, ctx) };

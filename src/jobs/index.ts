@@ -1,10 +1,11 @@
 import { Cron } from 'croner';
+import { historySync } from './history-sync.ts';
 import { libraryRefresh } from './library-refresh.ts';
 import { playlistSync } from './playlist-sync.ts';
 import { plexMonitor } from './plex-monitor.ts';
 import type { Job, JobContext } from './types.ts';
 
-export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync];
+export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync, historySync];
 
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {

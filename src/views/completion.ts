@@ -33,7 +33,9 @@ export function completionSentence(
 
 /** A line under an answer counted from Tautulli directly because the local history is still loading. */
 export function loadingNote(loading: boolean): string {
-  return loading ? '\n-# The listening history is still loading: this answer came from Tautulli directly.' : '';
+  return loading
+    ? '\n-# The listening history is still loading: this answer came from Tautulli directly.'
+    : '';
 }
 
 export function inProgressAlbums(stats: ListenerStats): AlbumProgress[] {

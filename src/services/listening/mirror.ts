@@ -44,7 +44,11 @@ export interface HistoryMirror {
   sync(): Promise<SyncReport>;
   /** Compares each month's row count with Tautulli's and re-reads the months that differ. */
   reconcile(): Promise<SyncReport>;
-  artistPlays(artist: { key: string; title: string }, who: readonly string[] | 'all', period: Period): Promise<ArtistPlays>;
+  artistPlays(
+    artist: { key: string; title: string },
+    who: readonly string[] | 'all',
+    period: Period,
+  ): Promise<ArtistPlays>;
 }
 
 export interface HistoryMirrorOptions {
@@ -87,7 +91,12 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
   const isReady = () => state(KEY.cursor) !== undefined;
 
   /** Every row of days `from`..`to`: windows of at most `cap` rows, a day paged when it alone holds more. */
-  async function readDays(from: string, to: string, out: SyncReport, onWindow?: (next: string, span: number) => void) {
+  async function readDays(
+    from: string,
+    to: string,
+    out: SyncReport,
+    onWindow?: (next: string, span: number) => void,
+  ) {
     let day = from;
     let span = Number(state(KEY.span)) || 7;
     while (day <= to) {
@@ -138,7 +147,9 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
       store.setState(KEY.fillNext, day);
       store.setState(KEY.span, String(span));
     });
-    store.setState(KEY.cursor, end);
+    // Ticks start from the newest day mirrored (not today: Tautulli's clock and ours may disagree).
+    const span = store.historySpan();
+    store.setState(KEY.cursor, span ? localDay(span.last, timeZone) : end);
     store.setState(KEY.reconciledAt, String(now()));
     logger.info({ requests: out.requests, rows: out.rows }, 'history fill finished');
   }
@@ -223,7 +234,8 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
       const counts = await tautulli.artistPlays(artist.key, who, days);
       const plays: TrackPlays[] = [];
       for (const [userId, perTrack] of counts) {
-        for (const [ratingKey, n] of perTrack) plays.push({ userId, ratingKey, albumNorm: '', titleNorm: '', plays: n });
+        for (const [ratingKey, n] of perTrack)
+          plays.push({ userId, ratingKey, albumNorm: '', titleNorm: '', position: 0, plays: n });
       }
       return { plays, loading: started };
     },

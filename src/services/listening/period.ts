@@ -78,7 +78,12 @@ export function localDay(unixSeconds: number, timeZone: string | undefined): str
  * Unix seconds of local midnight starting the given day (month and day may overflow, like Date.UTC). Found
  * by guessing with the zone's offset and correcting once, which settles across DST changes.
  */
-export function localMidnight(year: number, month: number, day: number, timeZone: string | undefined): number {
+export function localMidnight(
+  year: number,
+  month: number,
+  day: number,
+  timeZone: string | undefined,
+): number {
   const wall = Date.UTC(year, month - 1, day) / 1000;
   let guess = wall;
   for (let i = 0; i < 3; i++) {
@@ -131,7 +136,11 @@ export function parsePeriod(
     default:
       if (/^\d{4}$/.test(name) && Number(name) >= 2000 && Number(name) <= p.year) {
         const year = Number(name);
-        return { name, from: localMidnight(year, 1, 1, timeZone), to: localMidnight(year + 1, 1, 1, timeZone) };
+        return {
+          name,
+          from: localMidnight(year, 1, 1, timeZone),
+          to: localMidnight(year + 1, 1, 1, timeZone),
+        };
       }
       throw new UserFacingError(
         `\`period\` must be week, month, year, all or a year from 2000 to ${p.year} (you wrote “${text}”).`,

@@ -155,8 +155,21 @@ export async function artistStats(
  * track; Tautulli keeps the old key) counts for the library track with the same normalised album + title.
  */
 function countsByTrack(
-  plays: ReadonlyArray<{ userId: string; ratingKey: string; albumNorm: string; titleNorm: string; plays: number }>,
-  leaves: ReadonlyArray<{ ratingKey: string; title: string; parentTitle?: string }>,
+  plays: ReadonlyArray<{
+    userId: string;
+    ratingKey: string;
+    albumNorm: string;
+    titleNorm: string;
+    position: number;
+    plays: number;
+  }>,
+  leaves: ReadonlyArray<{
+    ratingKey: string;
+    title: string;
+    parentTitle?: string;
+    index?: number;
+    parentIndex?: number;
+  }>,
 ): PlayCounts {
   const known = new Set(leaves.map((leaf) => leaf.ratingKey));
   let byTitle: Map<string, string> | undefined;
@@ -165,10 +178,10 @@ function countsByTrack(
     let key: string | undefined = p.ratingKey;
     if (!known.has(key)) {
       if (!p.titleNorm) continue;
-      byTitle ??= new Map(
-        leaves.map((leaf) => [`${normalize(leaf.parentTitle ?? '')}|${normalize(leaf.title)}`, leaf.ratingKey]),
-      );
-      key = byTitle.get(`${p.albumNorm}|${p.titleNorm}`);
+      byTitle ??= titleIndex(leaves);
+      key =
+        byTitle.get(`${p.albumNorm}|${p.position}|${p.titleNorm}`) ??
+        byTitle.get(`${p.albumNorm}|${p.titleNorm}`);
       if (!key) continue;
     }
     let perUser = counts.get(p.userId);
@@ -176,6 +189,27 @@ function countsByTrack(
     perUser.set(key, (perUser.get(key) ?? 0) + p.plays);
   }
   return counts;
+}
+
+/** album|position|title and album|title → rating key (an album can hold two tracks of the same title). */
+function titleIndex(
+  leaves: ReadonlyArray<{
+    ratingKey: string;
+    title: string;
+    parentTitle?: string;
+    index?: number;
+    parentIndex?: number;
+  }>,
+): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const leaf of leaves) {
+    const album = normalize(leaf.parentTitle ?? '');
+    const title = normalize(leaf.title);
+    const position = (leaf.parentIndex ?? 0) * 10_000 + (leaf.index ?? 0);
+    index.set(`${album}|${position}|${title}`, leaf.ratingKey);
+    if (!index.has(`${album}|${title}`)) index.set(`${album}|${title}`, leaf.ratingKey);
+  }
+  return index;
 }
 
 /** "42%": rounded, but never 100% before every track is played, and never 0% once one is. */

@@ -21,6 +21,8 @@ export interface MirrorRow {
   artistNorm: string;
   albumNorm: string;
   titleNorm: string;
+  /** Disc × 10000 + track number (0 when unknown): tells apart two "Interlude"s of one album. */
+  position: number;
   /** Unix seconds. */
   started: number;
   /** Seconds listened. */
@@ -34,6 +36,7 @@ export interface TrackPlays {
   ratingKey: string;
   albumNorm: string;
   titleNorm: string;
+  position: number;
   plays: number;
 }
 
@@ -68,7 +71,12 @@ export interface HistoryTable {
   /** Top artists, albums, tracks or listeners in [from, to), for one user id or everyone (null). */
   topHistory(kind: TopKind, userId: string | null, from: number, to: number, limit: number): TopRow[];
   /** Users who played an artist (by key or normalised name) in [from, to), most plays first. */
-  artistListeners(artistKey: string, artistNorm: string, from: number, to: number): Array<{ userId: string; plays: number }>;
+  artistListeners(
+    artistKey: string,
+    artistNorm: string,
+    from: number,
+    to: number,
+  ): Array<{ userId: string; plays: number }>;
   /** A small key/value memory for background jobs (sync cursors, the last digest posted). */
   getState(key: string): string | undefined;
   setState(key: string, value: string): void;
@@ -84,8 +92,8 @@ export function historyTable(db: Database.Database): HistoryTable {
      VALUES (@id, @referenceId, @userId, @ratingKey, @artistKey, @started, @duration, @percent)`,
   );
   const putItem = db.prepare(
-    `INSERT OR REPLACE INTO history_items (rating_key, album_key, artist_key, title, album, artist, artist_norm, album_norm, title_norm)
-     VALUES (@ratingKey, @albumKey, @artistKey, @title, @album, @artist, @artistNorm, @albumNorm, @titleNorm)`,
+    `INSERT OR REPLACE INTO history_items (rating_key, album_key, artist_key, title, album, artist, artist_norm, album_norm, title_norm, position)
+     VALUES (@ratingKey, @albumKey, @artistKey, @title, @album, @artist, @artistNorm, @albumNorm, @titleNorm, @position)`,
   );
   const put = db.transaction((rows: readonly MirrorRow[]) => {
     const items = new Set<number>();
@@ -108,7 +116,7 @@ export function historyTable(db: Database.Database): HistoryTable {
   const artistKeys = `SELECT DISTINCT artist_key FROM history_items WHERE artist_key = @key OR artist_norm = @norm`;
   const trackPlays = db.prepare<Record<string, unknown>, TrackPlays>(
     `SELECT CAST(p.user_id AS TEXT) AS userId, CAST(p.rating_key AS TEXT) AS ratingKey,
-            i.album_norm AS albumNorm, i.title_norm AS titleNorm, COUNT(DISTINCT p.reference_id) AS plays
+            i.album_norm AS albumNorm, i.title_norm AS titleNorm, i.position AS position, COUNT(DISTINCT p.reference_id) AS plays
      FROM history_plays p JOIN history_items i ON i.rating_key = p.rating_key
      WHERE p.artist_key IN (${artistKeys}) AND p.started >= @from AND p.started < @to
      GROUP BY p.user_id, p.rating_key`,
@@ -119,7 +127,13 @@ export function historyTable(db: Database.Database): HistoryTable {
      GROUP BY user_id ORDER BY plays DESC`,
   );
   const GROUPS: Record<TopKind, { by: string; title: string; artist: string; album: string; key: string }> = {
-    artists: { by: 'i.artist_norm', title: 'MAX(i.artist)', artist: "''", album: "''", key: 'MAX(i.artist_key)' },
+    artists: {
+      by: 'i.artist_norm',
+      title: 'MAX(i.artist)',
+      artist: "''",
+      album: "''",
+      key: 'MAX(i.artist_key)',
+    },
     albums: {
       by: 'i.artist_norm, i.album_norm',
       title: 'MAX(i.album)',
@@ -166,7 +180,8 @@ export function historyTable(db: Database.Database): HistoryTable {
       const row = span.get();
       return row?.first == null || row.last == null ? null : { first: row.first, last: row.last };
     },
-    artistTrackPlays: (key, norm, from, to) => trackPlays.all({ key: Number(key), norm, from, to: bound(to) }),
+    artistTrackPlays: (key, norm, from, to) =>
+      trackPlays.all({ key: Number(key), norm, from, to: bound(to) }),
     artistListeners: (key, norm, from, to) => listeners.all({ key: Number(key), norm, from, to: bound(to) }),
     topHistory: (kind, userId, from, to, limit) =>
       topStatement(kind, userId !== null).all({

@@ -22,9 +22,8 @@ export type { UserLink } from './links.ts';
 export type { SyncRun } from './sync-runs.ts';
 
 /** The bot's own state in one SQLite file under DATA_DIR: one module per table, one store for all. */
-export interface Store extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable,
-    BoardTable,
-    HistoryTable {
+export interface Store
+  extends LinkTable, IncidentTable, EnrichmentTable, SyncRunTable, BoardTable, HistoryTable {
   close(): void;
 }
 

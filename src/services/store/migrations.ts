@@ -70,7 +70,8 @@ export const MIGRATIONS: readonly string[] = [
      artist TEXT NOT NULL,
      artist_norm TEXT NOT NULL,
      album_norm TEXT NOT NULL,
-     title_norm TEXT NOT NULL
+     title_norm TEXT NOT NULL,
+     position INTEGER NOT NULL
    );
    CREATE INDEX history_items_artist ON history_items (artist_norm);
    CREATE INDEX history_items_artist_key ON history_items (artist_key);

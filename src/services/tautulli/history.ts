@@ -84,6 +84,8 @@ export interface HistoryRowData {
   started: number;
   duration: number;
   percent: number;
+  /** Disc × 10000 + track number, 0 when unknown. */
+  position: number;
 }
 
 /** A window of get_history: its rows and how many rows the filter matched in all (recordsFiltered). */
@@ -93,7 +95,8 @@ export interface HistoryWindow {
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
-const str = (value: unknown): string => (typeof value === 'string' ? value : value == null ? '' : String(value));
+const str = (value: unknown): string =>
+  typeof value === 'string' ? value : value == null ? '' : String(value);
 
 /**
  * get_history data (grouping=0) → rows. Current sessions (null id) and anything but tracks are skipped;
@@ -121,8 +124,13 @@ export function parseHistoryWindow(data: unknown): HistoryWindow | null {
       started: num(raw.started),
       duration: num(raw.play_duration ?? raw.duration) || 0,
       percent: num(raw.percent_complete) || 0,
+      position: (num(raw.parent_media_index) || 0) * 10_000 + (num(raw.media_index) || 0),
     };
-    if ([row.id, row.referenceId, row.userId, row.ratingKey, row.artistKey, row.started].some((n) => !Number.isFinite(n)))
+    if (
+      [row.id, row.referenceId, row.userId, row.ratingKey, row.artistKey, row.started].some(
+        (n) => !Number.isFinite(n),
+      )
+    )
       continue;
     if (!Number.isFinite(row.albumKey)) row.albumKey = 0;
     rows.push(row);
