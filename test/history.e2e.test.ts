@@ -89,6 +89,9 @@ describe('the listening history mirror', () => {
     expect(reply.content).toBe(sentence(favourite, truth));
     expect(historyCalls(since).length).toBeGreaterThan(0);
     expect(h.services.history.status()).toBe('idle');
+    const top = await ask('top', {});
+    expect(top.content).toMatch(/^The listening history is still loading/);
+    expect(top.flags).toBe(64);
   });
 
   it('fills in date windows of at most the page cap, oldest first, ungrouped, never length=-1', async () => {
@@ -130,6 +133,35 @@ describe('the listening history mirror', () => {
     );
     await ask('compare', { artist: favourite.ratingKey, user_a: '1002' });
     await ask('leaderboard', { artist: favourite.ratingKey });
+    expect(historyCalls(since)).toEqual([]);
+  });
+
+  it('lists top artists and albums from the mirror, and who else listens to an artist', async () => {
+    const since = h.tautulli.requests.length;
+    const reply = await ask('top', { what: 'artists' });
+    // Independent count: Alex's track rows per artist name, a play per reference_id.
+    const perArtist = new Map<string, Set<number>>();
+    for (const r of truth) {
+      if (r.media_type !== 'track' || r.user_id !== ALEX) continue;
+      const set = perArtist.get(r.grandparent_title) ?? new Set<number>();
+      perArtist.set(r.grandparent_title, set.add(r.reference_id as number));
+    }
+    const ranked = [...perArtist].map(([title, refs]) => [title, refs.size] as const);
+    ranked.sort((a, b) => b[1] - a[1]);
+    const lines = (reply.embeds[0].description as string).split('\n');
+    expect(reply.embeds[0].title).toBe('Top artists — Alex, all time');
+    expect(lines).toHaveLength(10);
+    for (const [i, [title, plays]] of ranked.slice(0, 3).entries()) {
+      expect(lines[i]).toMatch(new RegExp(`^${i + 1}\\. \\*\\*.+\\*\\* · ${plays} plays · `));
+      if (ranked[i + 1]?.[1] !== plays && ranked[i - 1]?.[1] !== plays)
+        expect(lines[i]).toContain(`**${title}**`);
+    }
+    const albums = await ask('top', { what: 'albums', user: 'all', period: 'year' });
+    expect(albums.embeds[0].title).toBe('Top albums — everyone, this year');
+    expect(albums.embeds[0].description).toBe('No music played this year.');
+    const who = await ask('top', { artist: favourite.ratingKey });
+    expect(who.embeds[0].title).toBe(`Who listens to ${favourite.title} — all time`);
+    expect(who.embeds[0].description.split('\n')[0]).toMatch(/^1\. \*\*Alex\*\* · \d+ plays$/);
     expect(historyCalls(since)).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { link } from './link.ts';
 import { reduce } from './reduce.ts';
 import { status } from './status.ts';
 import { syncPlaylists } from './sync-playlists.ts';
+import { top } from './top.ts';
 import type { Command } from './types.ts';
 import { usage } from './usage.ts';
 
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   completion,
   compare,
   leaderboard,
+  top,
   boost,
   reduce,
   enrich,

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.ts';
 import { normalize } from '../library/text-match.ts';
-import type { MirrorRow, Store, TrackPlays } from '../store/index.ts';
+import { UserFacingError } from '../../errors.ts';
+import type { MirrorRow, Store, TopKind, TopRow, TrackPlays } from '../store/index.ts';
 import type { DayRange, HistoryRowData, TautulliService } from '../tautulli/client.ts';
 import { ALL_TIME, dayStart, daysBetween, localDay, nextDay } from './period.ts';
 import type { Period } from './period.ts';
@@ -49,7 +50,18 @@ export interface HistoryMirror {
     who: readonly string[] | 'all',
     period: Period,
   ): Promise<ArtistPlays>;
+  /** Top artists, albums, tracks or listeners in a period, for one user id or everyone (null); needs the mirror. */
+  top(kind: TopKind, userId: string | null, period: Period, limit: number): TopRow[];
+  /** Who listened to an artist in a period, most plays first; needs the mirror. */
+  listenersOf(
+    artist: { key: string; title: string },
+    period: Period,
+  ): Array<{ userId: string; plays: number }>;
 }
+
+/** Top lists read the whole history: without the mirror they would walk all of Tautulli on every ask. */
+export const STILL_LOADING_TEXT =
+  'The listening history is still loading (or switched off with HISTORY_SYNC_SECONDS=0), and top lists need it. Try again in a few minutes.';
 
 export interface HistoryMirrorOptions {
   tautulli: TautulliService;
@@ -219,6 +231,14 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
       });
     },
     reconcile: () => once(reconcile),
+    top(kind, userId, period, limit) {
+      if (!isReady()) throw new UserFacingError(STILL_LOADING_TEXT);
+      return store.topHistory(kind, userId, period.from, period.to, limit);
+    },
+    listenersOf(artist, period) {
+      if (!isReady()) throw new UserFacingError(STILL_LOADING_TEXT);
+      return store.artistListeners(artist.key, normalize(artist.title), period.from, period.to);
+    },
     async artistPlays(artist, who, period = ALL_TIME) {
       const wanted = who === 'all' ? null : new Set(who);
       if (isReady()) {
