@@ -1,6 +1,7 @@
 import { boost } from './boost.ts';
 import { compare } from './compare.ts';
 import { completion } from './completion.ts';
+import { digest } from './digest.ts';
 import { enrich } from './enrich.ts';
 import { enrichLibraryCommand } from './enrich-library.ts';
 import { createHelp } from './help.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   compare,
   leaderboard,
   top,
+  digest,
   boost,
   reduce,
   enrich,

@@ -4,6 +4,8 @@ import { LIMITS, progressBar } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { percent } from '../services/listening/stats.ts';
 import { periodPhrase } from '../services/listening/period.ts';
+import { badgeFor } from '../services/listening/digest.ts';
+import { badgeText } from './digest.ts';
 import type { Period } from '../services/listening/period.ts';
 import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
 
@@ -99,7 +101,8 @@ export function completionEmbed(
     description:
       `${progressBar(fraction, 20)}\n` +
       `${stats.played} of ${stats.total} tracks · ${stats.plays} ${stats.plays === 1 ? 'play' : 'plays'} · ` +
-      `${stats.albumsCompleted} of ${stats.albums.length} albums completed`,
+      `${stats.albumsCompleted} of ${stats.albums.length} albums completed` +
+      badgeLine(stats),
     color: COLOR,
     fields,
     footer:
@@ -107,4 +110,10 @@ export function completionEmbed(
         ? { text: `Page ${current + 1}/${pages} · albums in progress, most complete first` }
         : undefined,
   };
+}
+
+/** The completion badge earned (25, 50 or 100 % of the artist's tracks), as a line of its own. */
+function badgeLine(stats: ListenerStats): string {
+  const badge = badgeFor(stats.played, stats.total);
+  return badge === null ? '' : `\n${badgeText(badge)} badge`;
 }
