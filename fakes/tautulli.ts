@@ -25,6 +25,11 @@ export interface TautulliFake extends HttpFake {
   historyTableActivity: boolean;
   /** session_history.section_id per media_type (history rows do not carry it). */
   sectionIds: Record<string, string>;
+  /**
+   * The Tautulli server's local time zone: `after`, `before` and `start_date` compare the local day of
+   * `started` (SQLite `datetime(started, 'unixepoch', 'localtime')`). Default UTC.
+   */
+  timeZone: string;
 }
 
 export interface TautulliFakeOptions {
@@ -51,6 +56,7 @@ interface State {
   groupHistoryTables: boolean;
   historyTableActivity: boolean;
   sectionIds: Record<string, string>;
+  timeZone: string;
 }
 
 /**
@@ -72,6 +78,7 @@ export async function startTautulliFake(
     groupHistoryTables: true,
     historyTableActivity: true,
     sectionIds: { track: '5', episode: '2', movie: '1' },
+    timeZone: 'UTC',
   };
   const history = historyTable(state);
   const handle = (req: RecordedHttpRequest, res: ServerResponse) => {
@@ -104,6 +111,13 @@ export async function startTautulliFake(
       }
       case 'get_history':
         return envelope(res, 200, 'success', null, history.query(req.query));
+      case 'delete_history': {
+        // webserve.delete_history(row_ids): removes session_history rows by id.
+        const ids = new Set(splitStrip(req.query.row_ids).map(Number));
+        if (ids.size === 0) return envelope(res, 400, 'error', 'No row ids received.', null);
+        state.history = state.history.filter((row) => row.id === null || !ids.has(row.id));
+        return envelope(res, 200, 'success', 'Deleted history.', null);
+      }
       case 'get_users':
         return envelope(res, 200, 'success', null, state.users);
       case 'get_user_names':
@@ -136,6 +150,7 @@ export async function startTautulliFake(
     groupHistoryTables: property('groupHistoryTables'),
     historyTableActivity: property('historyTableActivity'),
     sectionIds: property('sectionIds'),
+    timeZone: property('timeZone'),
   }) as TautulliFake;
 }
 
@@ -203,6 +218,24 @@ function indexHistory(rows: HistoryRow[]): HistoryIndex {
     if (i > 0 && (rows[i - 1] as HistoryRow).started > row.started) index.chronological = false;
   }
   return index;
+}
+
+/** The local `YYYY-MM-DD` of unix seconds in a time zone. */
+function dayIn(timeZone: string): (unixSeconds: number) => string {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const cache = new Map<number, string>();
+  return (unixSeconds) => {
+    // Rows come in bursts on the same hour: remember each hour's day (zones shift by whole quarter hours).
+    const slot = Math.floor(unixSeconds / 900);
+    let day = cache.get(slot);
+    if (day === undefined) cache.set(slot, (day = format.format(new Date(unixSeconds * 1000))));
+    return day;
+  };
 }
 
 /** helpers.split_strip */
@@ -379,14 +412,37 @@ function historyTable(state: State) {
       text('transcode_decision', (row) => row.transcode_decision, true);
       const guids = splitStrip((q.guid ?? '').split('?')[0]).map((g) => g.toLowerCase());
       if (guids.length) tests.push((row) => guids.some((g) => row.guid.toLowerCase().startsWith(g)));
-      // Dates compare in UTC here; Tautulli uses the server's local time.
-      const day = (row: HistoryRow) => new Date(row.started * 1000).toISOString().slice(0, 10);
+      // webserve.get_history: strftime('%Y-%m-%d', datetime(started, 'unixepoch', 'localtime')), both
+      // bounds inclusive (datatables.build_custom_where turns '<' into '<=').
+      const localDay = dayIn(state.timeZone);
+      const day = (row: HistoryRow) => localDay(row.started);
       const startDate = splitStrip(q.start_date);
       if (startDate.length) tests.push((row) => startDate.includes(day(row)));
       const before = splitStrip(q.before);
       if (before.length) tests.push((row) => before.some((d) => day(row) <= d));
       const after = splitStrip(q.after);
       if (after.length) tests.push((row) => after.some((d) => day(row) >= d));
+      if (idx.chronological && (after.length || before.length)) {
+        // Rows are in started order, so a day range is one slice: find its ends by binary search
+        // (SQLite would scan, but only the window is then grouped, sorted and sliced).
+        const firstAt = (test: (i: number) => boolean) => {
+          let lo = 0;
+          let hi = rows.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (test(mid)) hi = mid;
+            else lo = mid + 1;
+          }
+          return lo;
+        };
+        const from = after.length
+          ? firstAt((i) => day(rows[i] as HistoryRow) >= ([...after].sort()[0] as string))
+          : 0;
+        const to = before.length
+          ? firstAt((i) => day(rows[i] as HistoryRow) > ([...before].sort().at(-1) as string))
+          : rows.length;
+        candidates.push(Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k));
+      }
 
       const sectionOf = (row: HistoryRow) => state.sectionIds[row.media_type] ?? '';
       const matches = (row: HistoryRow, section: string) => tests.every((t) => t(row, section));

@@ -160,6 +160,18 @@ const schema = z.object({
   ACTIVITY_CHANNEL_ID: snowflake.optional(),
   ACTIVITY_REFRESH_SECONDS: seconds(30, 10, 3600),
 
+  HISTORY_SYNC_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds, or 0 for off' })
+    .int('must be a whole number of seconds, or 0 for off')
+    .refine((v) => v === 0 || (v >= 10 && v <= 86_400), 'must be 0 (off) or from 10 to 86400')
+    .default(60),
+  DIGEST_CHANNEL_ID: snowflake.optional(),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .default('0 9 * * 1')
+    .refine((value) => isCronPattern(value), 'must be a cron pattern such as "0 9 * * 1"'),
+
   DEMUCS_COMMAND: z.string().trim().min(1).default('demucs'),
   DEMUCS_MODEL: z
     .string()
@@ -268,6 +280,15 @@ export type Config = Readonly<{
     ratePerSecond: number | null;
   };
   discogs: { url: string; token: string | undefined };
+  history: {
+    /** Seconds between history mirror ticks; 0 = no mirror (every stat walks Tautulli). */
+    syncSeconds: number;
+  };
+  digest: {
+    /** Where the scheduled digest is posted; unset = no scheduled digest. */
+    channelId: string | undefined;
+    cron: string;
+  };
   activity: {
     /** The channel holding the live now-playing board; unset = no board. */
     channelId: string | undefined;
@@ -414,6 +435,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
     },
     discogs: { url: c.DISCOGS_URL, token: c.DISCOGS_TOKEN },
     activity: { channelId: c.ACTIVITY_CHANNEL_ID, refreshS: c.ACTIVITY_REFRESH_SECONDS },
+    history: { syncSeconds: c.HISTORY_SYNC_SECONDS },
+    digest: { channelId: c.DIGEST_CHANNEL_ID, cron: c.DIGEST_CRON },
     remix: {
       demucsCommand: tokenize(c.DEMUCS_COMMAND),
       model: c.DEMUCS_MODEL,

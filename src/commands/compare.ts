@@ -1,6 +1,6 @@
 import { compareFor } from '../components/compare.ts';
-import { libraryChoices, userChoices } from '../lookup/choices.ts';
-import { ARTIST_OPTION } from './options.ts';
+import { libraryChoices, periodChoices, userChoices } from '../lookup/choices.ts';
+import { ARTIST_OPTION, PERIOD_OPTION } from './options.ts';
 import type { Command } from './types.ts';
 
 /** `/alex compare artist user_a [user_b]`: a listening battle; user_b defaults to the caller. */
@@ -24,6 +24,7 @@ export const compare: Command = {
       autocomplete: true,
       maxLength: 100,
     },
+    PERIOD_OPTION,
   ],
   defer: true,
   examples: ['/alex compare artist:Skrillex user_a:Sam', '!alex compare Skrillex user_a:Sam user_b:Alex'],
@@ -33,9 +34,11 @@ export const compare: Command = {
       String(args.user_a),
       args.user_b === undefined ? undefined : String(args.user_b),
       ctx,
+      args.period === undefined ? undefined : String(args.period),
     ),
   async complete(option, text, _args, ctx) {
     if (option === 'artist') return libraryChoices('artist', text, ctx);
+    if (option === 'period') return periodChoices(text);
     return userChoices(text, ctx, false);
   },
 };

@@ -1,6 +1,7 @@
 import { boost } from './boost.ts';
 import { compare } from './compare.ts';
 import { completion } from './completion.ts';
+import { digest } from './digest.ts';
 import { enrich } from './enrich.ts';
 import { enrichLibraryCommand } from './enrich-library.ts';
 import { createHelp } from './help.ts';
@@ -9,6 +10,7 @@ import { link } from './link.ts';
 import { reduce } from './reduce.ts';
 import { status } from './status.ts';
 import { syncPlaylists } from './sync-playlists.ts';
+import { top } from './top.ts';
 import type { Command } from './types.ts';
 import { usage } from './usage.ts';
 
@@ -18,6 +20,8 @@ export const COMMANDS: readonly Command[] = [
   completion,
   compare,
   leaderboard,
+  top,
+  digest,
   boost,
   reduce,
   enrich,

@@ -3,8 +3,11 @@ import type { CommandContext } from '../context.ts';
 import { artistByKey, resolveArtist, resolveListener } from '../lookup/resolve.ts';
 import type { Reply } from '../reply.ts';
 import { artistStats } from '../services/listening/stats.ts';
+import { parsePeriod } from '../services/listening/period.ts';
+import type { Period } from '../services/listening/period.ts';
 import type { Listener } from '../services/listening/stats.ts';
 import { battleEmbed, battleHeadline, battleWinner } from '../views/compare.ts';
+import { loadingNote } from '../views/completion.ts';
 import { withBattleCard } from './cards.ts';
 import { namespaceCodec } from './custom-id.ts';
 import { pickerReply } from './picker.ts';
@@ -14,7 +17,10 @@ import type { ComponentHandler } from './types.ts';
 type UserListener = Extract<Listener, { kind: 'user' }>;
 
 /** `compare:pick:<userA>:<userB>`: the artist chosen from "several artists match". */
-const ids = namespaceCodec('compare', { pick: ['userA', 'userB'] });
+const ids = namespaceCodec('compare', {
+  pick: ['userA', 'userB'],
+  pickIn: ['userA', 'userB', 'period'],
+});
 
 async function twoUsers(
   a: string,
@@ -40,12 +46,14 @@ async function twoUsers(
 async function battleReply(
   artist: { key: string; title: string },
   users: [UserListener, UserListener],
+  period: Period,
   ctx: CommandContext,
 ): Promise<Reply> {
   const stats = await artistStats(
     ctx.services,
     artist,
     users.map((u) => u.userId),
+    period,
   );
   const named = (listener: UserListener) => {
     const forUser = stats.listeners.get(listener.userId);
@@ -56,7 +64,7 @@ async function battleReply(
   const b = named(users[1]);
   if (a.stats.total === 0) throw new UserFacingError(`${artist.title} has no tracks in the music library.`);
   const reply = {
-    content: battleHeadline(artist.title, a, b),
+    content: battleHeadline(artist.title, a, b, period) + loadingNote(stats.loading),
     embeds: [battleEmbed(artist.title, a, b, stats.tracks)],
   };
   const winner = battleWinner(a, b);
@@ -76,24 +84,33 @@ export async function compareFor(
   userA: string,
   userB: string | undefined,
   ctx: CommandContext,
+  periodText?: string,
 ): Promise<Reply> {
+  const period = parsePeriod(periodText, ctx.config.timeZone);
   const users = await twoUsers(userA, userB, ctx);
   const match = await resolveArtist(artistText, ctx);
-  if ('choices' in match)
-    return pickerReply(
-      artistText,
-      match.choices,
-      ids.encode('pick', { userA: users[0].userId, userB: users[1].userId }),
-    );
-  return battleReply({ key: match.artist.key, title: match.artist.label }, users, ctx);
+  if ('choices' in match) {
+    const pair = { userA: users[0].userId, userB: users[1].userId };
+    const id =
+      period.name === 'all'
+        ? ids.encode('pick', pair)
+        : ids.encode('pickIn', { ...pair, period: period.name });
+    return pickerReply(artistText, match.choices, id);
+  }
+  return battleReply({ key: match.artist.key, title: match.artist.label }, users, period, ctx);
 }
 
 export const compareComponents: ComponentHandler = {
   namespace: ids.namespace,
   async handle(input, ctx) {
-    const pick = ids.decode(input, 'pick');
+    const pick = ids.decode(input, 'pick') ?? ids.decode(input, 'pickIn');
     if (!pick) throw new UserFacingError(EXPIRED_TEXT);
+    const period = parsePeriod(
+      'period' in pick ? (pick.period as string | undefined) : undefined,
+      ctx.config.timeZone,
+    );
     const users = await twoUsers(pick.userA ?? '', pick.userB, ctx);
-    return { update: await battleReply(await artistByKey(input.values[0] ?? '', ctx), users, ctx) };
+    const artist = await artistByKey(input.values[0] ?? '', ctx);
+    return { update: await battleReply(artist, users, period, ctx) };
   },
 };

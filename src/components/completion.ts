@@ -4,7 +4,9 @@ import { artistByKey, resolveArtist, resolveListener } from '../lookup/resolve.t
 import type { Reply } from '../reply.ts';
 import { artistStats, EVERYONE, listenerId } from '../services/listening/stats.ts';
 import type { Listener } from '../services/listening/stats.ts';
-import { completionEmbed, completionSentence, pageCount } from '../views/completion.ts';
+import { parsePeriod } from '../services/listening/period.ts';
+import type { Period } from '../services/listening/period.ts';
+import { completionEmbed, completionSentence, loadingNote, pageCount } from '../views/completion.ts';
 import { pageRows } from './buttons.ts';
 import { withCompletionCard } from './cards.ts';
 import { namespaceCodec } from './custom-id.ts';
@@ -12,27 +14,38 @@ import { pickerReply } from './picker.ts';
 import { EXPIRED_TEXT } from './types.ts';
 import type { ComponentHandler } from './types.ts';
 
-/** `who` is a Tautulli user id or EVERYONE. */
-const ids = namespaceCodec('completion', { page: ['artistKey', 'who', 'page'], pick: ['who'] });
+/** `who` is a Tautulli user id or EVERYONE; the `…In` actions carry a period other than all time. */
+const ids = namespaceCodec('completion', {
+  page: ['artistKey', 'who', 'page'],
+  pick: ['who'],
+  pageIn: ['artistKey', 'who', 'page', 'period'],
+  pickIn: ['who', 'period'],
+});
+
+const pageId = (artistKey: string, who: string, page: number, period: Period) =>
+  period.name === 'all'
+    ? ids.encode('page', { artistKey, who, page })
+    : ids.encode('pageIn', { artistKey, who, page, period: period.name });
 
 /** The `/alex completion` answer for one page of albums in progress. */
 async function completionReply(
   artist: { key: string; title: string },
   listener: Listener,
   page: number,
+  period: Period,
   ctx: CommandContext,
 ): Promise<Reply> {
   const who = listenerId(listener);
-  const all = await artistStats(ctx.services, artist, [who]);
+  const all = await artistStats(ctx.services, artist, [who], period);
   const stats = all.listeners.get(who);
   if (!stats || stats.total === 0)
     throw new UserFacingError(`${artist.title} has no tracks in the music library.`);
   const pages = pageCount(stats);
   const current = Math.min(Math.max(0, page), pages - 1);
   const reply: Reply = {
-    content: completionSentence(listener, stats, artist.title),
+    content: completionSentence(listener, stats, artist.title, period) + loadingNote(all.loading),
     embeds: [completionEmbed(listener, stats, artist.title, current)],
-    components: pageRows(current, pages, (p) => ids.encode('page', { artistKey: artist.key, who, page: p })),
+    components: pageRows(current, pages, (p) => pageId(artist.key, who, p, period)),
   };
   // Re-rendered on every page too: an edit replaces the message's attachments.
   return withCompletionCard(reply, { title: artist.title, thumb: all.artistThumb }, listener, stats, ctx);
@@ -43,28 +56,44 @@ export async function completionFor(
   artistText: string,
   userText: string | undefined,
   ctx: CommandContext,
+  periodText?: string,
 ): Promise<Reply> {
+  const period = parsePeriod(periodText, ctx.config.timeZone);
   const listener = await resolveListener(userText, ctx);
   const match = await resolveArtist(artistText, ctx);
-  if ('choices' in match)
-    return pickerReply(artistText, match.choices, ids.encode('pick', { who: listenerId(listener) }));
-  return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, ctx);
+  if ('choices' in match) {
+    const who = listenerId(listener);
+    const id =
+      period.name === 'all'
+        ? ids.encode('pick', { who })
+        : ids.encode('pickIn', { who, period: period.name });
+    return pickerReply(artistText, match.choices, id);
+  }
+  return completionReply({ key: match.artist.key, title: match.artist.label }, listener, 0, period, ctx);
 }
 
 export const completionComponents: ComponentHandler = {
   namespace: ids.namespace,
   async handle(input, ctx) {
-    const page = ids.decode(input, 'page');
+    const page = ids.decode(input, 'page') ?? ids.decode(input, 'pageIn');
     if (page) {
+      const period = parsePeriod(
+        'period' in page ? (page.period as string | undefined) : undefined,
+        ctx.config.timeZone,
+      );
       const listener = await resolveListener(page.who ?? EVERYONE, ctx);
       const artist = await artistByKey(page.artistKey ?? '', ctx);
-      return { update: await completionReply(artist, listener, Number(page.page) || 0, ctx) };
+      return { update: await completionReply(artist, listener, Number(page.page) || 0, period, ctx) };
     }
-    const pick = ids.decode(input, 'pick');
+    const pick = ids.decode(input, 'pick') ?? ids.decode(input, 'pickIn');
     if (pick) {
+      const period = parsePeriod(
+        'period' in pick ? (pick.period as string | undefined) : undefined,
+        ctx.config.timeZone,
+      );
       const listener = await resolveListener(pick.who ?? EVERYONE, ctx);
       const artist = await artistByKey(input.values[0] ?? '', ctx);
-      return { update: await completionReply(artist, listener, 0, ctx) };
+      return { update: await completionReply(artist, listener, 0, period, ctx) };
     }
     throw new UserFacingError(EXPIRED_TEXT);
   },

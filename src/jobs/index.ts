@@ -1,10 +1,12 @@
 import { Cron } from 'croner';
+import { digestJob } from './digest.ts';
+import { historySync } from './history-sync.ts';
 import { libraryRefresh } from './library-refresh.ts';
 import { playlistSync } from './playlist-sync.ts';
 import { plexMonitor } from './plex-monitor.ts';
 import type { Job, JobContext } from './types.ts';
 
-export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync];
+export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync, historySync, digestJob];
 
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {
@@ -33,6 +35,11 @@ export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => v
       ),
     );
     logger.info({ pattern }, 'job scheduled');
+    if (job.startup) {
+      void job
+        .startup({ ...ctx, logger })
+        .catch((error: unknown) => logger.warn({ err: error }, 'job start-up failed'));
+    }
   }
   return () => running.forEach((cron) => cron.stop());
 }

@@ -32,4 +32,6 @@ export interface Job {
    */
   pattern(config: Config): string | { everySeconds: number } | null;
   run(ctx: JobContext): Promise<void>;
+  /** Runs once when the jobs start (catching up on a run missed while the bot was down). */
+  startup?(ctx: JobContext): Promise<void>;
 }

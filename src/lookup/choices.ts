@@ -30,3 +30,17 @@ export async function userChoices(
     choices.unshift({ name: 'Everyone on this server', value: EVERYONE });
   return choices.slice(0, LIMITS.choices);
 }
+
+/** week, month, year, all and the last few calendar years, filtered by what is typed. */
+export function periodChoices(text: string, now = new Date()): Choice[] {
+  const year = now.getFullYear();
+  const all = [
+    { name: 'This week', value: 'week' },
+    { name: 'This month', value: 'month' },
+    { name: 'This year', value: 'year' },
+    { name: 'All time', value: 'all' },
+    ...[1, 2, 3, 4, 5].map((back) => ({ name: String(year - back), value: String(year - back) })),
+  ];
+  const q = normalize(text);
+  return all.filter((c) => !q || c.value.startsWith(q) || normalize(c.name).includes(q));
+}

@@ -11,6 +11,8 @@ import { createDiscogsService } from './credits/discogs.ts';
 import type { DiscogsService } from './credits/discogs.ts';
 import { createCoverService, NO_COVERS } from './plex/covers.ts';
 import type { CoverService } from './plex/covers.ts';
+import { createHistoryMirror } from './listening/mirror.ts';
+import type { HistoryMirror } from './listening/mirror.ts';
 import { createMonitor } from './health/monitor.ts';
 import { createMusicBrainzService } from './credits/musicbrainz.ts';
 import type { MusicBrainzService } from './credits/musicbrainz.ts';
@@ -37,6 +39,8 @@ export interface Services {
   covers: CoverService;
   library: LibraryIndex;
   users: UserDirectory;
+  /** The local mirror of Tautulli's music history: every listening stat is a local query once it is filled. */
+  history: HistoryMirror;
   playlistSync: PlaylistSync;
   docker: DockerService;
   monitor: Monitor;
@@ -99,6 +103,7 @@ export function createServices(config: Config, logger: Logger): Services {
   const library = createLibraryIndex({ plex, logger, sections: config.plex.musicSections });
   const store = lazyStore(config.dataDir, logger);
   const users = createUserDirectory(tautulli, logger);
+  const history = createHistoryMirror({ tautulli, store, logger, timeZone: config.timeZone });
   const playlistSync = createPlaylistSync({ plex, store, sections: config.plex.musicSections, logger });
   const docker = createDockerService({ dockerHost: config.monitor.dockerHost, timeoutMs, logger });
   const monitor = createMonitor({
@@ -144,6 +149,7 @@ export function createServices(config: Config, logger: Logger): Services {
     covers,
     library,
     users,
+    history,
     playlistSync,
     docker,
     monitor,

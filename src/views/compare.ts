@@ -1,3 +1,5 @@
+import { periodPhrase } from '../services/listening/period.ts';
+import type { Period } from '../services/listening/period.ts';
 import type { APIEmbed } from 'discord.js';
 import type { Listener } from '../services/listening/stats.ts';
 import { LIMITS, progressBar } from '../reply.ts';
@@ -47,11 +49,12 @@ function exclusiveField(who: string, lines: readonly string[]): { name: string; 
   };
 }
 
-export function battleHeadline(artist: string, a: Named, b: Named): string {
+export function battleHeadline(artist: string, a: Named, b: Named, period?: Period): string {
   const winner = battleWinner(a, b);
   const score = `${escapeMarkdown(a.listener.name)} ${percent(a.stats.played, a.stats.total)}% vs ${escapeMarkdown(b.listener.name)} ${percent(b.stats.played, b.stats.total)}%`;
   const verdict = winner ? `**${escapeMarkdown(winner.listener.name)} wins!**` : "**It's a tie!**";
-  return `⚔️ Listening battle for ${escapeMarkdown(artist)}: ${score}. ${verdict}`;
+  const when = period && period.name !== 'all' ? ` ${periodPhrase(period)}` : '';
+  return `⚔️ Listening battle for ${escapeMarkdown(artist)}${when}: ${score}. ${verdict}`;
 }
 
 export function battleEmbed(artist: string, a: Named, b: Named, tracks: ArtistStats['tracks']): APIEmbed {

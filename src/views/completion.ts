@@ -3,6 +3,10 @@ import type { Listener } from '../services/listening/stats.ts';
 import { LIMITS, progressBar } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { percent } from '../services/listening/stats.ts';
+import { periodPhrase } from '../services/listening/period.ts';
+import { badgeFor } from '../services/listening/digest.ts';
+import { badgeText } from './digest.ts';
+import type { Period } from '../services/listening/period.ts';
 import type { AlbumProgress, ListenerStats } from '../services/listening/stats.ts';
 import { countOf, plural, possessive } from '../words.ts';
 
@@ -15,14 +19,26 @@ function albumName(album: AlbumProgress): string {
 }
 
 /** The spec's sentence: "You have listened to X% (N/Total) of {Artist}'s collection on this server." */
-export function completionSentence(listener: Listener, stats: ListenerStats, artist: string): string {
+export function completionSentence(
+  listener: Listener,
+  stats: ListenerStats,
+  artist: string,
+  period?: Period,
+): string {
   const who =
     listener.kind === 'all'
       ? 'Everyone together has'
       : listener.isCaller
         ? 'You have'
         : `${escapeMarkdown(listener.name)} has`;
-  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(possessive(artist))} collection on this server.`;
+  return `${who} listened to ${percent(stats.played, stats.total)}% (${stats.played}/${stats.total}) of ${escapeMarkdown(possessive(artist))} collection on this server${period && period.name !== 'all' ? ` ${periodPhrase(period)}` : ''}.`;
+}
+
+/** A line under an answer counted from Tautulli directly because the local history is still loading. */
+export function loadingNote(loading: boolean): string {
+  return loading
+    ? '\n-# The listening history is still loading: this answer came from Tautulli directly.'
+    : '';
 }
 
 export function inProgressAlbums(stats: ListenerStats): AlbumProgress[] {
@@ -86,7 +102,8 @@ export function completionEmbed(
     description:
       `${progressBar(fraction, 20)}\n` +
       `${countOf(stats.played, stats.total, 'track')} · ${plural(stats.plays, 'play')} · ` +
-      `${countOf(stats.albumsCompleted, stats.albums.length, 'album')} completed`,
+      `${countOf(stats.albumsCompleted, stats.albums.length, 'album')} completed` +
+      badgeLine(stats),
     color: COLOR,
     fields,
     footer:
@@ -94,4 +111,10 @@ export function completionEmbed(
         ? { text: `Page ${current + 1}/${pages} · albums in progress, most complete first` }
         : undefined,
   };
+}
+
+/** The completion badge earned (25, 50 or 100 % of the artist's tracks), as a line of its own. */
+function badgeLine(stats: ListenerStats): string {
+  const badge = badgeFor(stats.played, stats.total);
+  return badge === null ? '' : `\n${badgeText(badge)} badge`;
 }

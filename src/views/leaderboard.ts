@@ -1,3 +1,4 @@
+import { periodPhrase } from '../services/listening/period.ts';
 import type { APIEmbed } from 'discord.js';
 import { LIMITS, progressBar } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
@@ -65,7 +66,10 @@ export function leaderboardEmbed(board: Leaderboard, page: number, callerUserId?
     mine ? `you are #${mine.rank}` : '',
   ];
   return {
-    title: truncate(`${board.artist.title} — leaderboard`, LIMITS.embedTitle),
+    title: truncate(
+      `${board.artist.title} — leaderboard${board.period.name === 'all' ? '' : `, ${periodPhrase(board.period)}`}`,
+      LIMITS.embedTitle,
+    ),
     description: truncate(
       [...(lines.length > 0 ? lines : ['No plays yet.']), '', ...summary].join('\n'),
       LIMITS.embedDescription,

@@ -1,7 +1,9 @@
 import { EVERYONE, artistStats, EACH_LISTENER } from './stats.ts';
 import type { ListenerStats } from './stats.ts';
 import type { PlexService } from '../plex/client.ts';
-import type { TautulliService } from '../tautulli/client.ts';
+import type { HistoryMirror } from './mirror.ts';
+import { ALL_TIME } from './period.ts';
+import type { Period } from './period.ts';
 import type { UserDirectory } from '../tautulli/user-directory.ts';
 
 /** One Plex user's place on an artist's leaderboard. */
@@ -28,6 +30,9 @@ export interface Leaderboard {
   everyone: ListenerStats;
   /** Active users Tautulli knows who have not played the artist (summarised, not listed). */
   notPlayed: number;
+  period: Period;
+  /** The local history is still loading: counted from Tautulli directly. */
+  loading: boolean;
 }
 
 /** Completion first (every entry has the same total, so distinct tracks decide), then plays. */
@@ -36,16 +41,17 @@ function compareEntries(a: Omit<LeaderboardEntry, 'rank' | 'crown'>, b: typeof a
 }
 
 /**
- * Every user's completion of one artist. Tautulli is asked once for the artist's whole history — one
- * get_history walk without a user filter, 5,000 rows a page — so the request count depends on the number
- * of plays, never on the number of users or tracks.
+ * Every user's completion of one artist, from the local history (or, while it loads, one get_history walk
+ * without a user filter, 5,000 rows a page), so the request count never depends on the number of users or
+ * tracks.
  */
 export async function artistLeaderboard(
-  services: { plex: PlexService; tautulli: TautulliService; users: UserDirectory },
+  services: { plex: PlexService; history: HistoryMirror; users: UserDirectory },
   artist: { key: string; title: string },
+  period: Period = ALL_TIME,
 ): Promise<Leaderboard> {
   const [stats, users] = await Promise.all([
-    artistStats(services, artist, [EVERYONE, EACH_LISTENER]),
+    artistStats(services, artist, [EVERYONE, EACH_LISTENER], period),
     services.users.list(),
   ]);
   const names = new Map(users.map((u) => [u.userId, u.name]));
@@ -73,5 +79,7 @@ export async function artistLeaderboard(
     entries,
     everyone: stats.listeners.get(EVERYONE) as ListenerStats,
     notPlayed: users.filter((u) => u.isActive && !ranked.has(u.userId)).length,
+    period,
+    loading: stats.loading,
   };
 }

@@ -1,10 +1,16 @@
+import { normalize } from '../library/text-match.ts';
 import type { PlexService } from '../plex/client.ts';
-import type { PlayCounts, TautulliService } from '../tautulli/client.ts';
+import type { PlayCounts } from '../tautulli/client.ts';
+import type { HistoryMirror } from './mirror.ts';
+import { ALL_TIME } from './period.ts';
+import type { Period } from './period.ts';
 
 /**
- * Artist completion: the artist's tracks in Plex (one /allLeaves walk) against Tautulli's play history for
- * that artist (one paged get_history walk for all requested users). Request count is independent of the
- * number of tracks; tracks no longer in the library are ignored.
+ * Artist completion: the artist's tracks in Plex (one /allLeaves walk) against the play history for that
+ * artist — the local mirror once it is filled (no Tautulli request), until then one paged get_history walk
+ * for all requested users. Request count is independent of the number of tracks; tracks no longer in the
+ * library are ignored, and plays recorded under a rating key Plex has since changed count for the track
+ * with the same album and title.
  */
 
 export interface AlbumProgress {
@@ -45,6 +51,10 @@ export interface ArtistStats {
   tracks: Map<string, { title: string; albumKey: string }>;
   /** Per listener id ('all' for everyone). */
   listeners: Map<string, ListenerStats>;
+  /** The period the plays were counted in. */
+  period: Period;
+  /** The local history is still loading: these numbers came from Tautulli directly. */
+  loading: boolean;
 }
 
 /**
@@ -91,16 +101,17 @@ function statsFor(
 
 /** Completion of one artist for each listener id (Tautulli user ids, EVERYONE or EACH_LISTENER). */
 export async function artistStats(
-  services: { plex: PlexService; tautulli: TautulliService },
+  services: { plex: PlexService; history: HistoryMirror },
   artist: { key: string; title: string },
   listenerIds: readonly string[],
+  period: Period = ALL_TIME,
 ): Promise<ArtistStats> {
   const userIds = listenerIds.filter((id) => id !== EVERYONE && id !== EACH_LISTENER);
   const wantsAll = listenerIds.includes(EVERYONE) || listenerIds.includes(EACH_LISTENER);
-  const [leaves, children, counts] = await Promise.all([
+  const [leaves, children, history] = await Promise.all([
     services.plex.allLeaves(artist.key),
     services.plex.children(artist.key),
-    services.tautulli.artistPlays(artist.key, wantsAll ? 'all' : userIds),
+    services.history.artistPlays(artist, wantsAll ? 'all' : userIds, period),
   ]);
   const tracks: ArtistStats['tracks'] = new Map();
   const perAlbum = new Map<string, { title: string; total: number }>();
@@ -111,6 +122,7 @@ export async function artistStats(
     album.total++;
     perAlbum.set(albumKey, album);
   }
+  const counts = countsByTrack(history.plays, leaves);
   const byKey = new Map(children.map((album) => [album.ratingKey, album]));
   const albums = [...perAlbum]
     .map(([key, album]) => ({
@@ -133,7 +145,71 @@ export async function artistStats(
     artistThumb: children.find((album) => album.parentThumb)?.parentThumb,
     tracks,
     listeners,
+    period,
+    loading: history.loading,
   };
+}
+
+/**
+ * Plays per user and library track. A key the library no longer has (Plex re-matched or re-added the
+ * track; Tautulli keeps the old key) counts for the library track with the same normalised album + title.
+ */
+function countsByTrack(
+  plays: ReadonlyArray<{
+    userId: string;
+    ratingKey: string;
+    albumNorm: string;
+    titleNorm: string;
+    position: number;
+    plays: number;
+  }>,
+  leaves: ReadonlyArray<{
+    ratingKey: string;
+    title: string;
+    parentTitle?: string;
+    index?: number;
+    parentIndex?: number;
+  }>,
+): PlayCounts {
+  const known = new Set(leaves.map((leaf) => leaf.ratingKey));
+  let byTitle: Map<string, string> | undefined;
+  const counts: PlayCounts = new Map();
+  for (const p of plays) {
+    let key: string | undefined = p.ratingKey;
+    if (!known.has(key)) {
+      if (!p.titleNorm) continue;
+      byTitle ??= titleIndex(leaves);
+      key =
+        byTitle.get(`${p.albumNorm}|${p.position}|${p.titleNorm}`) ??
+        byTitle.get(`${p.albumNorm}|${p.titleNorm}`);
+      if (!key) continue;
+    }
+    let perUser = counts.get(p.userId);
+    if (!perUser) counts.set(p.userId, (perUser = new Map()));
+    perUser.set(key, (perUser.get(key) ?? 0) + p.plays);
+  }
+  return counts;
+}
+
+/** album|position|title and album|title → rating key (an album can hold two tracks of the same title). */
+function titleIndex(
+  leaves: ReadonlyArray<{
+    ratingKey: string;
+    title: string;
+    parentTitle?: string;
+    index?: number;
+    parentIndex?: number;
+  }>,
+): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const leaf of leaves) {
+    const album = normalize(leaf.parentTitle ?? '');
+    const title = normalize(leaf.title);
+    const position = (leaf.parentIndex ?? 0) * 10_000 + (leaf.index ?? 0);
+    index.set(`${album}|${position}|${title}`, leaf.ratingKey);
+    if (!index.has(`${album}|${title}`)) index.set(`${album}|${title}`, leaf.ratingKey);
+  }
+  return index;
 }
 
 /** "42%": rounded, but never 100% before every track is played, and never 0% once one is. */

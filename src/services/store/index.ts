@@ -5,6 +5,8 @@ import { boardTable } from './board.ts';
 import type { BoardTable } from './board.ts';
 import { enrichmentTable } from './enrichments.ts';
 import type { EnrichmentTable } from './enrichments.ts';
+import { historyTable } from './history.ts';
+import type { HistoryTable } from './history.ts';
 import { incidentTable } from './incidents.ts';
 import type { IncidentTable } from './incidents.ts';
 import { linkTable } from './links.ts';
@@ -18,6 +20,7 @@ import { syncRunTable } from './sync-runs.ts';
 import type { SyncRunTable } from './sync-runs.ts';
 
 export type { AlbumEnrichment } from './enrichments.ts';
+export type { MirrorRow, TopKind, TopRow, TrackPlays } from './history.ts';
 export type { Incident } from './incidents.ts';
 export type { UserLink } from './links.ts';
 export type { SyncRun } from './sync-runs.ts';
@@ -31,7 +34,8 @@ export interface Store
     SyncRunTable,
     BoardTable,
     SettingTable,
-    MonitorWatchTable {
+    MonitorWatchTable,
+    HistoryTable {
   close(): void;
 }
 
@@ -61,6 +65,7 @@ export function openStore(dataDir: string | ':memory:'): Store {
     ...boardTable(db),
     ...settingTable(db),
     ...monitorWatchTable(db),
+    ...historyTable(db),
     close() {
       db.close();
     },

@@ -57,4 +57,33 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY CHECK (id = 1),
      since INTEGER NOT NULL
    )`,
+  // The listening-history mirror (services/listening/mirror.ts): Tautulli's music rows, ungrouped, by id.
+  `CREATE TABLE history_plays (
+     id INTEGER PRIMARY KEY,
+     reference_id INTEGER NOT NULL,
+     user_id INTEGER NOT NULL,
+     rating_key INTEGER NOT NULL,
+     artist_key INTEGER NOT NULL,
+     started INTEGER NOT NULL,
+     duration INTEGER NOT NULL,
+     percent INTEGER NOT NULL
+   );
+   CREATE INDEX history_plays_artist ON history_plays (artist_key, started, user_id, rating_key, reference_id);
+   CREATE INDEX history_plays_user ON history_plays (user_id, started);
+   CREATE INDEX history_plays_started ON history_plays (started);
+   CREATE TABLE history_items (
+     rating_key INTEGER PRIMARY KEY,
+     album_key INTEGER NOT NULL,
+     artist_key INTEGER NOT NULL,
+     title TEXT NOT NULL,
+     album TEXT NOT NULL,
+     artist TEXT NOT NULL,
+     artist_norm TEXT NOT NULL,
+     album_norm TEXT NOT NULL,
+     title_norm TEXT NOT NULL,
+     position INTEGER NOT NULL
+   );
+   CREATE INDEX history_items_artist ON history_items (artist_norm);
+   CREATE INDEX history_items_artist_key ON history_items (artist_key);
+   CREATE TABLE job_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];

@@ -6,11 +6,17 @@ import type { Logger } from '../../logger.ts';
 import { toUpstreamError } from '../http-errors.ts';
 import { parseActivity } from './activity.ts';
 import type { Activity } from './activity.ts';
-import { addHistoryPage, HISTORY_PAGE_SIZE, parseUsers } from './history.ts';
-import type { PlayCounts, TautulliUser } from './history.ts';
+import { addHistoryPage, HISTORY_PAGE_SIZE, parseHistoryWindow, parseUsers } from './history.ts';
+import type { HistoryWindow, PlayCounts, TautulliUser } from './history.ts';
 
 export type { Activity, StreamSession } from './activity.ts';
-export type { PlayCounts, TautulliUser } from './history.ts';
+export type { HistoryRowData, HistoryWindow, PlayCounts, TautulliUser } from './history.ts';
+
+/** Local days (YYYY-MM-DD, both inclusive) limiting a get_history query, in Tautulli's time zone. */
+export interface DayRange {
+  after?: string;
+  before?: string;
+}
 
 const IMAGE_CACHE_ENTRIES = 64;
 const PLAYS_CACHE_ENTRIES = 32;
@@ -49,7 +55,12 @@ export interface TautulliService {
    * everyone. One paged walk of `get_history` (users comma-joined), so the number of requests depends on
    * the number of plays, never on the number of tracks.
    */
-  artistPlays(artistKey: string, userIds: readonly string[] | 'all'): Promise<PlayCounts>;
+  artistPlays(artistKey: string, userIds: readonly string[] | 'all', days?: DayRange): Promise<PlayCounts>;
+  /**
+   * One window of the music history, ungrouped, oldest first: rows of days `after`..`before` (both
+   * inclusive) from `start`, at most `length` (never -1: Tautulli's Python slice would drop the last row).
+   */
+  historyWindow(days: DayRange, start: number, length: number): Promise<HistoryWindow>;
 }
 
 export function createTautulliService(options: TautulliOptions): TautulliService {
@@ -69,7 +80,11 @@ export function createTautulliService(options: TautulliOptions): TautulliService
   const plays = new Map<string, { counts: PlayCounts; at: number }>();
 
   /** One paged walk of get_history: first page, then the rest a few at a time. */
-  async function walkHistory(artistKey: string, userIds: readonly string[] | 'all'): Promise<PlayCounts> {
+  async function walkHistory(
+    artistKey: string,
+    userIds: readonly string[] | 'all',
+    days: DayRange,
+  ): Promise<PlayCounts> {
     const counts: PlayCounts = new Map();
     const filter: Record<string, string | number> = {
       grandparent_rating_key: artistKey,
@@ -84,6 +99,8 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       length: HISTORY_PAGE_SIZE,
     };
     if (userIds !== 'all') filter.user_id = userIds.join(',');
+    if (days.after) filter.after = days.after;
+    if (days.before) filter.before = days.before;
     const page = async (start: number) => {
       const added = addHistoryPage(await call('get_history', { ...filter, start }), counts);
       if (!added) throw new UpstreamError('tautulli', 'bad_response', 'get_history: unexpected data');
@@ -171,11 +188,29 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       if (!users) throw new UpstreamError('tautulli', 'bad_response', 'get_users: unexpected data');
       return users;
     },
-    async artistPlays(artistKey, userIds) {
-      const cacheKey = `${artistKey}|${userIds === 'all' ? 'all' : [...userIds].sort().join(',')}`;
+    async historyWindow(days, start, length) {
+      const params: Record<string, string | number> = {
+        media_type: 'track',
+        // Ungrouped: each row keeps its own id (dedupe) and reference_id (the play it belongs to).
+        grouping: 0,
+        include_activity: 0,
+        order_column: 'date',
+        order_dir: 'asc',
+        start,
+        length,
+      };
+      if (days.after) params.after = days.after;
+      if (days.before) params.before = days.before;
+      const window = parseHistoryWindow(await call('get_history', params));
+      if (!window) throw new UpstreamError('tautulli', 'bad_response', 'get_history: unexpected data');
+      return window;
+    },
+    async artistPlays(artistKey, userIds, days = {}) {
+      const who = userIds === 'all' ? 'all' : [...userIds].sort().join(',');
+      const cacheKey = `${artistKey}|${who}|${days.after ?? ''}|${days.before ?? ''}`;
       const hit = plays.get(cacheKey);
       if (hit && Date.now() - hit.at < PLAYS_CACHE_TTL_MS) return hit.counts;
-      const counts = await walkHistory(artistKey, userIds);
+      const counts = await walkHistory(artistKey, userIds, days);
       if (plays.size >= PLAYS_CACHE_ENTRIES) plays.delete(plays.keys().next().value as string);
       plays.set(cacheKey, { counts, at: Date.now() });
       return counts;

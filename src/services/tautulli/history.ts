@@ -69,3 +69,71 @@ export function addHistoryPage(data: unknown, counts: PlayCounts): { rows: numbe
   }
   return { rows: page.data.length, total };
 }
+
+/** One ungrouped music row of get_history, as the history mirror keeps it. */
+export interface HistoryRowData {
+  id: number;
+  referenceId: number;
+  userId: number;
+  ratingKey: number;
+  albumKey: number;
+  artistKey: number;
+  title: string;
+  album: string;
+  artist: string;
+  started: number;
+  duration: number;
+  percent: number;
+  /** Disc × 10000 + track number, 0 when unknown. */
+  position: number;
+}
+
+/** A window of get_history: its rows and how many rows the filter matched in all (recordsFiltered). */
+export interface HistoryWindow {
+  total: number;
+  rows: HistoryRowData[];
+}
+
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
+const str = (value: unknown): string =>
+  typeof value === 'string' ? value : value == null ? '' : String(value);
+
+/**
+ * get_history data (grouping=0) → rows. Current sessions (null id) and anything but tracks are skipped;
+ * values come as ints or strings depending on the Tautulli version, so both are read.
+ */
+export function parseHistoryWindow(data: unknown): HistoryWindow | null {
+  const page = data as { recordsFiltered?: unknown; data?: unknown } | null;
+  if (typeof page !== 'object' || page === null || !Array.isArray(page.data)) return null;
+  const total = Number(page.recordsFiltered);
+  if (!Number.isFinite(total)) return null;
+  const rows: HistoryRowData[] = [];
+  for (const raw of page.data as Array<Record<string, unknown> | null>) {
+    if (typeof raw !== 'object' || raw === null || raw.media_type !== 'track') continue;
+    const id = num(raw.row_id ?? raw.id);
+    const row: HistoryRowData = {
+      id,
+      referenceId: raw.reference_id == null ? id : num(raw.reference_id),
+      userId: num(raw.user_id),
+      ratingKey: num(raw.rating_key),
+      albumKey: num(raw.parent_rating_key),
+      artistKey: num(raw.grandparent_rating_key),
+      title: str(raw.title),
+      album: str(raw.parent_title),
+      artist: str(raw.grandparent_title),
+      started: num(raw.started),
+      duration: num(raw.play_duration ?? raw.duration) || 0,
+      percent: num(raw.percent_complete) || 0,
+      position: (num(raw.parent_media_index) || 0) * 10_000 + (num(raw.media_index) || 0),
+    };
+    if (
+      [row.id, row.referenceId, row.userId, row.ratingKey, row.artistKey, row.started].some(
+        (n) => !Number.isFinite(n),
+      )
+    )
+      continue;
+    if (!Number.isFinite(row.albumKey)) row.albumKey = 0;
+    rows.push(row);
+  }
+  return { total, rows };
+}
