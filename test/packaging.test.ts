@@ -311,6 +311,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs hardened: no new privileges, no capabilities, a read-only image with a /tmp tmpfs, a memory limit', () => {
+    expect(bot.security_opt).toEqual(['no-new-privileges:true']);
+    expect(bot.cap_drop).toEqual(['ALL']);
+    expect(String(bot.read_only)).toBe('true');
+    expect(bot.tmpfs).toEqual(['/tmp:size=512m,mode=1777']);
+    expect(String(bot.mem_limit)).toMatch(/^\d+[mg]$/);
+    // Read-only means every write goes to the volume or the tmpfs: DATA_DIR is the volume.
+    expect((bot.environment as Record<string, string>).DATA_DIR).toBe('/config');
+  });
+
   it("pins the image's paths over .env, to the values the image and the volume use", () => {
     const environment = bot.environment as Record<string, string>;
     for (const key of Object.keys(environment)) expect(CONFIG_KEYS).toContain(key);
