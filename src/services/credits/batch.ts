@@ -133,9 +133,18 @@ export async function enrichLibrary(services: Services, options: BatchOptions): 
   return rows;
 }
 
-/** The report as CSV (RFC 4180 quoting), for the attachment. */
+/**
+ * A cell a spreadsheet would run as a formula (= + - @, or tab/CR that some treat the same) gets a leading
+ * apostrophe (OWASP "CSV injection"): album and artist titles come from the library, not from us.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** The report as CSV (RFC 4180 quoting, formulas neutralised), for the attachment. */
 export function batchCsv(rows: readonly BatchRow[]): string {
-  const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const quote = (raw: string) => {
+    const value = FORMULA_START.test(raw) ? `'${raw}` : raw;
+    return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  };
   const lines = rows.map((r) =>
     [r.albumKey, r.artist, r.album, r.outcome, r.detail, r.source].map(quote).join(','),
   );
