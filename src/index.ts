@@ -28,6 +28,18 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const services = createServices(config, logger);
+  // Until Discord is connected there is nothing to wind down but the database: a `docker stop` during
+  // start-up closes it and exits 0 instead of dying of the signal's default action.
+  let shutdown: (signal: string) => unknown = (signal) => {
+    logger.info({ signal }, 'shutting down before the start finished');
+    services.close();
+    logger.flush();
+    process.exit(0);
+  };
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left, which killed
+  // the bot in the middle of this shutdown while a Demucs or ffmpeg child was running (issue #15, item 9).
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   // The autocomplete index builds in the background; library commands wait for the first build.
   if (config.plex.url) void services.library.refresh().catch(() => undefined);
   void logUpstreamChecks(services.upstreamChecks, logger);
@@ -48,7 +60,7 @@ async function main(): Promise<void> {
   const board = createNowPlayingBoard();
   const stopJobs = startJobs(createJobContext(bot.client, { config, services, logger }), [...JOBS, board]);
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -62,10 +74,6 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left, which killed
-  // the bot in the middle of this shutdown while a Demucs or ffmpeg child was running (issue #15, item 9).
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 await main();

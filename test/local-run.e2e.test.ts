@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
@@ -40,7 +41,12 @@ function envFile(values: Record<string, string>): string {
 }
 
 /** Starts the built bot in `cwd`, collects its output until `until` matches or it exits, then stops it. */
-async function runBot(cwd: string, until: RegExp, timeoutMs = 30_000): Promise<string> {
+async function runBot(
+  cwd: string,
+  until: RegExp,
+  timeoutMs = 30_000,
+  settled: () => boolean = () => true,
+): Promise<string> {
   const child = spawn(process.execPath, [ENTRY], { cwd, env: { PATH: process.env.PATH ?? '' } });
   let output = '';
   const done = new Promise<void>((resolve) => {
@@ -60,6 +66,9 @@ async function runBot(cwd: string, until: RegExp, timeoutMs = 30_000): Promise<s
     });
   });
   await done;
+  // The log line can come before the bot has finished starting (heartbeat, signal handlers): wait for that too.
+  const deadline = Date.now() + 10_000;
+  while (child.exitCode === null && !settled() && Date.now() < deadline) await sleep(50);
   if (child.exitCode === null) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -106,6 +115,8 @@ describe('a local run from .env.example', () => {
       const output = await runBot(
         dir,
         /Docker at .*\n[\s\S]*connected to Discord|connected to Discord[\s\S]*Docker at /,
+        30_000,
+        () => existsSync(join(dir, 'data', 'heartbeat')),
       );
       const lines = messages(output);
       expect(lines, output).toContain('connected to Discord');
@@ -120,7 +131,7 @@ describe('a local run from .env.example', () => {
       expect(lines).toContain(
         `Docker at unix://${join(dir, 'no-docker.sock')}: cannot read the container binhex-plexpass: unix://${join(dir, 'no-docker.sock')} does not exist (ENOENT)`,
       );
-      expect(existsSync(join(dir, 'data', 'heartbeat'))).toBe(true);
+      expect(existsSync(join(dir, 'data', 'heartbeat')), output).toBe(true);
       expect(output).not.toContain(FAKE_TAUTULLI_API_KEY);
       expect(output).not.toContain('plex-secret-token-value');
     } finally {
@@ -155,6 +166,44 @@ describe('a local run from .env.example', () => {
       );
       expect([...dns, ...refused].join('\n')).not.toContain('DISCORD_TOKEN');
     } finally {
+      await tautulli.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('stops cleanly with exit code 0 when `docker stop` comes before Discord has answered', async () => {
+    // A Discord that accepts connections and never answers: the bot is still starting when it is stopped.
+    const sockets: Socket[] = [];
+    const stalled = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const { port } = stalled.address() as { port: number };
+    const tautulli = await startTautulliFake();
+    const dir = mkdtempSync(join(tmpdir(), 'autoalex-local-'));
+    try {
+      writeFileSync(
+        join(dir, '.env'),
+        envFile({
+          TAUTULLI_URL: tautulli.url,
+          TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
+          DISCORD_TOKEN: 'MTIz.abc.def',
+          DISCORD_API_URL: `http://127.0.0.1:${port}/api`,
+        }),
+      );
+      const child = spawn(process.execPath, [ENTRY], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const exited = new Promise<[number | null, string | null]>((resolve) =>
+        child.once('exit', (code, signal) => resolve([code, signal])),
+      );
+      const deadline = Date.now() + 20_000;
+      while (sockets.length === 0 && Date.now() < deadline) await sleep(50);
+      expect(sockets.length, output).toBeGreaterThan(0);
+      child.kill('SIGTERM');
+      expect(await exited, output).toEqual([0, null]);
+      expect(messages(output)).toContain('shutting down before the start finished');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
       await tautulli.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -114,7 +114,7 @@ describe('small untruths', () => {
     );
     expect(single).toBeDefined();
     const one = await prefix(`!plex completion ${single!.title}`);
-    expect(one.embeds[0].description).toMatch(/ of 1 album completed$/);
+    expect(one.embeds[0].description).toMatch(/ of 1 album completed$/m);
   });
 
   it('tells an unlinked member comparing against "me" how to fix it', async () => {
