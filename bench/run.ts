@@ -8,6 +8,7 @@ import { benchCards } from './cards.ts';
 import { benchAutocomplete } from './autocomplete.ts';
 import { benchCompletion } from './library.ts';
 import { benchEnrich } from './enrich.ts';
+import { benchHistory } from './history.ts';
 import { benchLeaderboard } from './leaderboard.ts';
 import { benchMonitor } from './monitor.ts';
 import { benchPlaylistSync } from './playlist.ts';
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   // Reports the process's peak RSS: run it alone (`npm run bench -- playlist`) for a clean figure.
   playlist: benchPlaylistSync,
   remix: benchRemix,
+  history: benchHistory,
 };
 
 const wanted = process.argv.slice(2).filter((name) => name in BENCHES);

@@ -63,6 +63,9 @@ function identity(options: MusicBrainzOptions) {
   return { appName: options.appName, appVersion: options.appVersion, appContactInfo: options.contact ?? '' };
 }
 
+/** Seconds per rate-limit period: a little over one. */
+const MARGIN = 1.05;
+
 export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrainzService {
   const logger = options.logger.child({ svc: 'musicbrainz' });
   // Loaded on first use: only enrich needs it, and it costs start-up time.
@@ -73,13 +76,16 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
     ...identity(options),
     baseUrl: options.url,
     disableRateLimiting: options.ratePerSecond === null,
-    // [requests, seconds]: for 1/s this spaces requests a second apart instead of allowing bursts.
+    // [requests, seconds]: for 1/s this spaces requests a second apart instead of allowing bursts. The 5 %
+    // margin is for MusicBrainz, which counts requests as they arrive: a request held up on its way (a busy
+    // event loop, the network) arrives closer to the next one than they left, and 503s both.
     rateLimit:
       options.ratePerSecond === null
         ? undefined
-        : ([Math.max(1, Math.floor(options.ratePerSecond)), 1] as [number, number]),
+        : ([Math.max(1, Math.floor(options.ratePerSecond)), MARGIN] as [number, number]),
   };
-  const slotMs = options.ratePerSecond === null ? 0 : 1000 / Math.max(1, Math.floor(options.ratePerSecond));
+  const slotMs =
+    options.ratePerSecond === null ? 0 : (1000 * MARGIN) / Math.max(1, Math.floor(options.ratePerSecond));
   let inFlight = 0;
 
   async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {
