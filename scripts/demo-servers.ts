@@ -8,34 +8,54 @@ import { createLogger } from '../src/logger.ts';
 import type { Logger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
+import { addSampleJazz } from '../fakes/demo-library.ts';
+import { startDiscogsFake } from '../fakes/discogs.ts';
+import { startDockerFake } from '../fakes/docker.ts';
 import { generateHistory, generateLibrary, sampleUsers } from '../fakes/library.ts';
+import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
 import { startPlexFake } from '../fakes/plex.ts';
 import { sampleActivity } from '../fakes/tautulli-sessions.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 
 /**
  * The sample servers of `npm run demo` (and the README's cards): Plex with a generated music library that
- * includes the fixture artists, Tautulli with sample streams and a year of play history, and Autoalex's
- * services pointed at them, as the terminal's owner.
+ * includes the fixture artists and the jazz albums `/alex help` names, Tautulli with sample streams and a
+ * year of play history (mirrored before the first command, as the running bot does in the background),
+ * MusicBrainz and Discogs with those albums' credits (nothing reaches the public servers, no quota spent), and
+ * a Docker engine with a running "binhex-plexpass" container; Autoalex's services pointed at them, as the
+ * terminal's owner.
  */
 export async function startDemoServers(name: string): Promise<{
   deps: { config: Config; services: Services; logger: Logger };
   close(): Promise<void>;
 }> {
   const library = generateLibrary({ artists: 40, albumsPerArtist: [2, 6], tracksPerAlbum: [4, 12], seed: 1 });
+  addSampleJazz(library);
   const users = sampleUsers();
   const history = generateHistory(library, users, {
     playsPerUser: users.map((u) => (u.friendlyName === 'Alex' ? 3000 : 800)),
+    // The year up to now, so "this week" and "this month" in top lists and the digest have plays.
+    startTime: Math.floor(Date.now() / 1000) - 366 * 86_400,
   });
   const plex = await startPlexFake(library);
   const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history });
   tautulli.activity = sampleActivity() as typeof tautulli.activity;
+  const [musicbrainz, discogs, docker] = await Promise.all([
+    startMusicBrainzFake(),
+    startDiscogsFake(),
+    startDockerFake(),
+  ]);
   const config = loadConfig(
     {
       PLEX_URL: plex.url,
       PLEX_TOKEN: plex.token,
       TAUTULLI_URL: tautulli.url,
       TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
+      MUSICBRAINZ_URL: musicbrainz.url,
+      // A local server: no need to wait a second between lookups as musicbrainz.org requires.
+      MUSICBRAINZ_RATE_LIMIT: 'off',
+      DISCOGS_URL: discogs.url,
+      DOCKER_HOST: `unix://${docker.socketPath}`,
       DATA_DIR: mkdtempSync(join(tmpdir(), `autoalex-${name}-`)),
       LOG_LEVEL: 'warn',
     },
@@ -47,11 +67,18 @@ export async function startDemoServers(name: string): Promise<{
     destination: pino.destination({ dest: 2, sync: true }),
   });
   const services = createServices(config, logger);
+  await services.history.sync();
   return {
     deps: { config, services, logger },
     async close() {
       services.close();
-      await Promise.all([tautulli.close(), plex.close()]);
+      await Promise.all([
+        tautulli.close(),
+        plex.close(),
+        musicbrainz.close(),
+        discogs.close(),
+        docker.close(),
+      ]);
     },
   };
 }
