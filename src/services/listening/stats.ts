@@ -163,13 +163,7 @@ function countsByTrack(
     position: number;
     plays: number;
   }>,
-  leaves: ReadonlyArray<{
-    ratingKey: string;
-    title: string;
-    parentTitle?: string;
-    index?: number;
-    parentIndex?: number;
-  }>,
+  leaves: readonly LeafTitle[],
 ): PlayCounts {
   const known = new Set(leaves.map((leaf) => leaf.ratingKey));
   let byTitle: Map<string, string> | undefined;
@@ -191,16 +185,17 @@ function countsByTrack(
   return counts;
 }
 
+/** What a Plex track leaf tells about where it sits, to match a play whose rating key changed. */
+interface LeafTitle {
+  ratingKey: string;
+  title: string;
+  parentTitle?: string;
+  index?: number;
+  parentIndex?: number;
+}
+
 /** album|position|title and album|title → rating key (an album can hold two tracks of the same title). */
-function titleIndex(
-  leaves: ReadonlyArray<{
-    ratingKey: string;
-    title: string;
-    parentTitle?: string;
-    index?: number;
-    parentIndex?: number;
-  }>,
-): Map<string, string> {
+function titleIndex(leaves: readonly LeafTitle[]): Map<string, string> {
   const index = new Map<string, string>();
   for (const leaf of leaves) {
     const album = normalize(leaf.parentTitle ?? '');
