@@ -65,4 +65,17 @@ describe('a lookup that misses', () => {
     expect(reply.content).toContain('Quietly Added Quartet');
     expect(h.services.library.get(added.ratingKey)?.label).toBe('Quietly Added Quartet');
   });
+
+  it('matches nothing with text that has no letters or digits, though an artist is named “!!!”', async () => {
+    expect(lib.artists.some((a) => a.title === '!!!')).toBe(true);
+    expect((await prefix('!plex completion 🎸🎸')).content).toBe(
+      'There is no artist named “🎸🎸” on this server.',
+    );
+    expect((await prefix('!plex reduce vocals ???')).content).toBe(
+      'There is no track named “???” on this server. Start typing its title and pick it from the list.',
+    );
+    expect((await prefix('!plex completion Skrillex user:???')).content).toMatch(
+      /^There is no Plex user named “\?\?\?”/,
+    );
+  });
 });

@@ -95,6 +95,8 @@ export function findEntry(
   const byKey = library.get(trimmed);
   if (byKey?.kind === kind) return { entry: byKey };
   const q = normalize(trimmed);
+  // Text with no letters or digits ("???", emoji) would match every name that also has none ("!!!"): nothing.
+  if (!q) return null;
   // Fuzzy matches help while typing, but are never taken as the answer: "Skrilex" gets suggestions.
   const words = queryWords(q);
   const matches = library.search(kind, trimmed, 10).filter((m) => matchTier(m, q, words, false) !== -1);

@@ -257,6 +257,7 @@ export function createLibraryIndex(options: {
       const list = snapshot?.byKind.artist;
       if (!list) return [];
       const q = normalize(query);
+      if (!q) return [];
       const scored: Array<{ raw: number; score: number }> = [];
       for (let raw = 0; raw < list.size; raw++) {
         const score = similarity(q, list.names[raw] as string);

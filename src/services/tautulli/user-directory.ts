@@ -56,6 +56,7 @@ export function createUserDirectory(tautulli: TautulliService, logger: Logger): 
       const byId = users.find((u) => u.userId === text.trim());
       if (byId) return byId;
       const q = normalize(text);
+      if (!q) return undefined;
       const exact = users.filter((u) => normalize(u.name) === q || normalize(u.username) === q);
       if (exact.length === 1) return exact[0];
       const prefix = users.filter(
