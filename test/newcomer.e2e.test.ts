@@ -93,6 +93,26 @@ describe('text commands as the help writes them', () => {
   });
 });
 
+/** A masked link outside inline code: what Discord would render as a link with hidden target. */
+const MASKED_LINK = /(?<!\\)\[[^\]]*(?<!\\)\]\(/;
+const outsideCode = (text: string) => text.replace(/`[^`]*`/g, '');
+
+describe('what a user typed, echoed back (issue 15 item 15)', () => {
+  it('keeps a backtick in an unknown subcommand inside its code span: no masked link', async () => {
+    const reply = await prefix('!alex x`[phish](https://evil.example)`');
+    expect(reply.content).toBe("I don't know `xˋ[phish](https://evil.example)ˋ`. Try `!alex help`.");
+    expect(outsideCode(reply.content as string)).not.toMatch(MASKED_LINK);
+  });
+
+  it('escapes markdown typed as a period and drops control characters from an artist name', async () => {
+    // `period` takes at most 10 characters: bold is the markup that fits.
+    const period = await prefix('!alex top period:**boom**');
+    expect(period.content).toContain('(you wrote “\\*\\*boom\\*\\*”)');
+    const artist = await prefix('!alex completion Nobody\u202eereh\u0007 user:all');
+    expect(artist.content).toMatch(/^There is no artist named “Nobody ereh” on this server\./);
+  });
+});
+
 describe('small untruths', () => {
   it('says "(admins)" once per admin subcommand in help', async () => {
     const reply = await slash('help', [], MEMBER);

@@ -1,3 +1,4 @@
+import { codeTyped } from '../markdown.ts';
 import { UserFacingError } from '../errors.ts';
 import { similarity } from '../services/library/text-match.ts';
 import type { Command, CommandOption } from './types.ts';
@@ -83,7 +84,7 @@ export function parseTextArgs(command: Command, tokens: readonly string[]): Comm
   }
   if (free.length > 0) {
     const target = command.options.find((o) => o.type === 'string' && args[o.name] === undefined);
-    if (!target) throw new UserFacingError(`\`${command.name}\` does not take \`${free.join(' ')}\`.`);
+    if (!target) throw new UserFacingError(`\`${command.name}\` does not take ${codeTyped(free.join(' '))}.`);
     args[target.name] = coerce(target, free.join(' '));
   }
   for (const option of command.options) {

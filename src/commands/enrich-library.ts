@@ -1,3 +1,4 @@
+import { quoteTyped } from '../markdown.ts';
 import { batchCsv, enrichLibrary } from '../services/credits/batch.ts';
 import type { BatchOutcome } from '../services/credits/batch.ts';
 import { formatDowntime } from '../views/monitor.ts';
@@ -44,7 +45,7 @@ export const enrichLibraryCommand: Command = {
     const fellBack = rows.filter((r) => r.fellBack).length;
     const note = fellBack ? ` ${fellBack} from Discogs because MusicBrainz did not answer.` : '';
     return {
-      content: `${dryRun ? 'Dry run finished' : 'Finished'}: ${counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (of ${rows.length} albums${genre ? ` with genre “${genre}”` : ''}).${note}`,
+      content: `${dryRun ? 'Dry run finished' : 'Finished'}: ${counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ')} (of ${rows.length} albums${genre ? ` with genre “${quoteTyped(genre)}”` : ''}).${note}`,
       files: [
         {
           name: `enrich-report${genre ? `-${genre.replace(/[^\w-]+/g, '_')}` : ''}.csv`,

@@ -1,7 +1,7 @@
 import { albumPickCustomId, previewReply } from '../components/enrich.ts';
 import { pickerReply } from '../components/picker.ts';
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, truncate } from '../markdown.ts';
+import { escapeMarkdown, quoteTyped } from '../markdown.ts';
 import { planEnrichment, undoEnrichment } from '../services/credits/enrichment.ts';
 import type { CreditSource, EnrichMode } from '../services/credits/enrichment.ts';
 import { libraryChoices } from '../lookup/choices.ts';
@@ -56,10 +56,7 @@ export const enrich: Command = {
       args.source === 'musicbrainz' || args.source === 'discogs' ? args.source : 'auto';
     await ctx.services.library.ready();
     const found = /^\d+$/.test(text.trim()) ? { entry: { key: text.trim() } } : findEntry('album', text, ctx);
-    if (!found)
-      throw new UserFacingError(
-        `No album matches “${escapeMarkdown(truncate(text, 80))}” in the Plex library.`,
-      );
+    if (!found) throw new UserFacingError(`No album matches “${quoteTyped(text)}” in the Plex library.`);
     if ('choices' in found) {
       return pickerReply(text, found.choices, albumPickCustomId(mode, source), 'album');
     }

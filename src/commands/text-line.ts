@@ -3,7 +3,7 @@ import { COMMANDS, findCommand } from './index.ts';
 import type { Command } from './types.ts';
 import type { CommandArgs, CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown } from '../markdown.ts';
+import { codeTyped, escapeMarkdown } from '../markdown.ts';
 
 /** How many autocomplete choices a text reply lists when a required option is missing. */
 const LISTED_CHOICES = 8;
@@ -22,8 +22,8 @@ export function findTextCommand(name: string, invokedAs: string): Command {
   const help = invokedAs === 'cli' ? '`help`' : `\`${invokedAs} help\``;
   throw new UserFacingError(
     guess
-      ? `I don't know \`${name}\`. Did you mean \`${guess}\`? (${help} lists them all.)`
-      : `I don't know \`${name}\`. Try ${help}.`,
+      ? `I don't know ${codeTyped(name)}. Did you mean \`${guess}\`? (${help} lists them all.)`
+      : `I don't know ${codeTyped(name)}. Try ${help}.`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
 import { LIMITS } from '../reply.ts';
-import { escapeMarkdown, truncate } from '../markdown.ts';
+import { quoteTyped, truncate } from '../markdown.ts';
 import type { Reply } from '../reply.ts';
 import type { IndexEntry } from '../services/library/library-index.ts';
 
@@ -27,7 +27,7 @@ export function pickerReply(
     ],
   };
   return {
-    content: `Several ${noun}s match “${escapeMarkdown(truncate(text, 80))}”. Which one did you mean?`,
+    content: `Several ${noun}s match “${quoteTyped(text)}”. Which one did you mean?`,
     components: [row],
   };
 }

@@ -1,3 +1,4 @@
+import { escapeMarkdown, quoteTyped } from '../markdown.ts';
 import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
 import { resolveArtist, resolveListener } from '../lookup/resolve.ts';
@@ -47,7 +48,7 @@ async function whoListens(
   if ('choices' in match) {
     const names = match.choices.slice(0, 5).map((c) => c.label);
     throw new UserFacingError(
-      `Several artists match “${artistText}”: ${names.join(', ')}. Be more specific.`,
+      `Several artists match “${quoteTyped(artistText)}”: ${names.map((n) => escapeMarkdown(n)).join(', ')}. Be more specific.`,
     );
   }
   const artist = { key: match.artist.key, title: match.artist.label };

@@ -1,5 +1,5 @@
 import { UserFacingError } from '../errors.ts';
-import { escapeMarkdown, truncate } from '../markdown.ts';
+import { escapeMarkdown, quoteTyped } from '../markdown.ts';
 import { EVERYONE } from '../services/listening/stats.ts';
 import type { Listener } from '../services/listening/stats.ts';
 import type { EntryKind, IndexEntry } from '../services/library/library-index.ts';
@@ -30,13 +30,13 @@ export async function resolveListener(text: string | undefined, ctx: CommandCont
     const found = await ctx.services.users.find(text);
     if (Array.isArray(found)) {
       throw new UserFacingError(
-        `Several Plex users match “${escapeMarkdown(truncate(text, 50))}”: ${listNames(found.map((u) => u.name))}. Be more specific.`,
+        `Several Plex users match “${quoteTyped(text, 50)}”: ${listNames(found.map((u) => u.name))}. Be more specific.`,
       );
     }
     if (!found) {
       const known = (await ctx.services.users.list()).map((u) => u.name);
       throw new UserFacingError(
-        `There is no Plex user named “${escapeMarkdown(truncate(text, 50))}”. Known users: ${listNames(known)}.`,
+        `There is no Plex user named “${quoteTyped(text, 50)}”. Known users: ${listNames(known)}.`,
       );
     }
     const link = ctx.services.store.getLink(ctx.caller.id);
@@ -116,7 +116,7 @@ export async function artistByKey(key: string, ctx: CommandContext): Promise<{ k
 
 function unknownEntry(kind: EntryKind, text: string, ctx: CommandContext): never {
   const trimmed = text.trim();
-  const named = `There is no ${kind} named “${escapeMarkdown(truncate(trimmed, 80))}” on this server.`;
+  const named = `There is no ${kind} named “${quoteTyped(trimmed)}” on this server.`;
   if (kind !== 'artist')
     throw new UserFacingError(`${named} Start typing its title and pick it from the list.`);
   const suggestions = ctx.services.library.suggestArtists(trimmed, 3).map((a) => a.label);

@@ -1,3 +1,4 @@
+import { quoteTyped } from '../../markdown.ts';
 import { UpstreamError, UserFacingError, toUserMessage } from '../../errors.ts';
 import { applyEnrichment, CreditSourcesFailed, planEnrichment } from './enrichment.ts';
 import type { EnrichMode } from './enrichment.ts';
@@ -90,7 +91,7 @@ export async function enrichLibrary(services: Services, options: BatchOptions): 
   if (albums.length === 0) {
     throw new UserFacingError(
       options.genre
-        ? `No album or artist in the music library has the genre “${options.genre}”.`
+        ? `No album or artist in the music library has the genre “${quoteTyped(options.genre)}”.`
         : 'The music library has no albums.',
     );
   }

@@ -1,3 +1,4 @@
+import { quoteTyped } from '../../markdown.ts';
 import { UserFacingError } from '../../errors.ts';
 
 /**
@@ -143,7 +144,7 @@ export function parsePeriod(
         };
       }
       throw new UserFacingError(
-        `\`period\` must be week, month, year, all or a year from 2000 to ${p.year} (you wrote “${text}”).`,
+        `\`period\` must be week, month, year, all or a year from 2000 to ${p.year} (you wrote “${quoteTyped(text ?? '', 40)}”).`,
       );
   }
 }
