@@ -26,7 +26,7 @@ const CRASHED = containerName('plex-crashed');
 let image = '';
 
 const service = (timeoutMs = 30_000, dockerHost = process.env.DOCKER_HOST) =>
-  createDockerService({ dockerHost, timeoutMs, logger: createSilentLogger() });
+  createDockerService({ dockerHost, timeoutMs, logger: createSilentLogger(), secrets: [] });
 
 async function run(name: string, ...args: string[]) {
   const started = await docker(['run', '-d', '--name', name, '--network', 'none', ...args, image]);

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const service = (host = `unix://${fake.socketPath}`) =>
-  createDockerService({ dockerHost: host, timeoutMs: 2000, logger: createSilentLogger() });
+  createDockerService({ dockerHost: host, timeoutMs: 2000, logger: createSilentLogger(), secrets: [] });
 
 describe('Docker service', () => {
   it('reads DOCKER_HOST like the Docker CLI', () => {
@@ -87,6 +87,7 @@ describe('Docker failures an admin can act on', () => {
         timeoutMs: 500,
         restartTimeoutMs: 5000,
         logger: createSilentLogger(),
+        secrets: [],
       });
       const before = fake.restarts.length;
       await expect(docker.restart('binhex-plexpass')).resolves.toBeUndefined();
@@ -104,6 +105,7 @@ describe('Docker failures an admin can act on', () => {
         timeoutMs: 500,
         restartTimeoutMs: 1000,
         logger: createSilentLogger(),
+        secrets: [],
       });
       const error = await docker.restart('binhex-plexpass').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamError);
@@ -143,7 +145,7 @@ describe('Docker failures an admin can act on', () => {
       import { createDockerService } from '${new URL('../src/services/health/docker.ts', import.meta.url).pathname}';
       import { createSilentLogger } from '${new URL('../src/logger.ts', import.meta.url).pathname}';
       import { toUserMessage } from '${new URL('../src/errors.ts', import.meta.url).pathname}';
-      const docker = createDockerService({ dockerHost: process.argv[1], timeoutMs: 2000, logger: createSilentLogger() });
+      const docker = createDockerService({ dockerHost: process.argv[1], timeoutMs: 2000, logger: createSilentLogger(), secrets: [] });
       const error = await docker.inspect('binhex-plexpass').catch((e) => e);
       console.log(JSON.stringify({ kind: error.kind, text: toUserMessage(error).text }));`;
     chmodSync(fake.socketPath, 0o660);

@@ -186,6 +186,52 @@ describe('alert buttons', () => {
     }
   });
 
+  it("never posts a token from Plex's log: not inline, not in the attached tail, not in More logs (issue 15 item 6)", async () => {
+    const otherDevice = 'xPq7TzWb3kLm9NcV2aRs';
+    const h = await harness({ PLEX_FAILURE_THRESHOLD: '1', PLEX_LOG_LINES: '5' });
+    const big = await harness({ PLEX_FAILURE_THRESHOLD: '1', PLEX_LOG_LINES: '300' });
+    try {
+      for (const bot of [h, big]) {
+        // What Plex Media Server.log carries: request lines with a client's token, and the server's own.
+        bot.docker!.containers.get('binhex-plexpass')!.logs.push(
+          {
+            stream: 'stdout',
+            line: `Request: [192.168.1.20:51234 (Subnet)] GET /:/timeline?ratingKey=1&X-Plex-Token=${otherDevice} (21 live) TLS GZIP`,
+          },
+          {
+            stream: 'stdout',
+            line: `Completed: [127.0.0.1:40000] 200 GET /identity?X-Plex-Token=${bot.config.plex.token} (2 live) 0ms`,
+          },
+          { stream: 'stderr', line: `Auth: token ${bot.config.plex.token} refused by plex.tv` },
+        );
+        bot.plex!.failure = { kind: 'status', status: 503 };
+        await bot.tick();
+      }
+      const [inline] = alertPosts(h);
+      const [attached] = alertPosts(big);
+      expect(inline!.files).toEqual([]);
+      expect(attached!.files).toHaveLength(1);
+      const posted = [JSON.stringify(inline!.json), attached!.files[0]!.data.toString('utf8')];
+      const alert = [...h.discord.messages.values()].find((m) => m.embeds[0]?.title === '🔴 Plex is down')!;
+      const more = (alert.components![0] as { components: Array<{ custom_id: string }> }).components[0]!
+        .custom_id;
+      const press = await h.discord.button(more, { messageId: alert.id, user: ADMIN });
+      const reply = await h.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path.endsWith(`/${press.token}`),
+      );
+      posted.push(reply.files[0]!.data.toString('utf8'));
+      for (const text of posted) {
+        expect(text).toContain('X-Plex-Token=[redacted]');
+        expect(text).not.toContain(otherDevice);
+        expect(text).not.toContain(h.config.plex.token);
+        expect(text).not.toContain(big.config.plex.token);
+      }
+      expect(posted[2]).toContain('Auth: token [redacted] refused');
+    } finally {
+      await Promise.all([h.stop(), big.stop()]);
+    }
+  });
+
   it('has no Restart button, and refuses a forged restart, unless MONITOR_ALLOW_RESTART is on', async () => {
     const h = await harness({ PLEX_FAILURE_THRESHOLD: '1' });
     try {

@@ -105,7 +105,12 @@ export function createServices(config: Config, logger: Logger): Services {
   const users = createUserDirectory(tautulli, logger);
   const history = createHistoryMirror({ tautulli, store, logger, timeZone: config.timeZone });
   const playlistSync = createPlaylistSync({ plex, store, sections: config.plex.musicSections, logger });
-  const docker = createDockerService({ dockerHost: config.monitor.dockerHost, timeoutMs, logger });
+  const docker = createDockerService({
+    dockerHost: config.monitor.dockerHost,
+    timeoutMs,
+    logger,
+    secrets: config.secrets,
+  });
   const monitor = createMonitor({
     store,
     failureThreshold: config.monitor.failureThreshold,

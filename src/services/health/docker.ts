@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { UpstreamError } from '../../errors.ts';
+import { scrubSecrets } from '../../logger.ts';
 import type { Logger } from '../../logger.ts';
 
 /**
@@ -128,6 +129,8 @@ export function createDockerService(options: {
   /** For restarts only (default RESTART_TIMEOUT_MS): they wait out the container's stop timeout. */
   restartTimeoutMs?: number;
   logger: Logger;
+  /** Scrubbed from log lines: Plex logs carry tokens (X-Plex-Token=…), and the lines go to Discord. */
+  secrets: readonly string[];
 }): DockerService {
   const logger = options.logger.child({ svc: 'docker' });
   const where = options.dockerHost ?? '/var/run/docker.sock';
@@ -195,7 +198,9 @@ export function createDockerService(options: {
       const buffer = Buffer.isBuffer(raw)
         ? raw
         : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
-      return logLines(demultiplex(buffer)).slice(-lines);
+      return logLines(demultiplex(buffer))
+        .slice(-lines)
+        .map((line) => scrubSecrets(line, options.secrets));
     },
     async restart(name) {
       await guard('restart', name, (c) => c.restart());
