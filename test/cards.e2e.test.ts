@@ -60,7 +60,10 @@ beforeAll(async () => {
     options: [{ name: 'plex_user', type: 3, value: String(ALEX) }],
     user: OWNER,
   });
-  await h.discord.waitForCallback(linked.id);
+  // The link is stored before its answer replaces "thinking…".
+  await h.discord.waitForRequest(
+    (r) => r.method === 'PATCH' && r.path.endsWith(`/${linked.token}/messages/@original`),
+  );
 });
 afterAll(() => h.stop());
 const albumsOf = (artistKey: string) => lib.albums.filter((a) => a.artistKey === artistKey);

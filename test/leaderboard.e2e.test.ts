@@ -176,7 +176,7 @@ beforeAll(async () => {
     options: [{ name: 'plex_user', type: 3, value: String(SAM) }],
     user: OWNER,
   });
-  expect((await h.discord.waitForCallback(linked.id)).json.data.content).toMatch(/linked to the Plex user/);
+  expect((await answer(linked.token)).content).toMatch(/linked to the Plex user/);
 });
 afterAll(() => h.stop());
 beforeEach(() => {

@@ -64,9 +64,13 @@ beforeAll(async () => {
   h = await startHarness({ library: lib, history });
   // Link the owner to Alex through the command itself (value = Tautulli user id, as autocomplete sends).
   const linked = await slash('link', [{ name: 'plex_user', value: String(ALEX) }], OWNER);
-  expect((await h.discord.waitForCallback(linked.id)).json.data.content).toBe(
-    'Your Discord account is now linked to the Plex user **Alex**.',
-  );
+  expect(
+    (
+      await h.discord.waitForRequest(
+        (r) => r.method === 'PATCH' && r.path.endsWith(`/${linked.token}/messages/@original`),
+      )
+    ).json.content,
+  ).toBe('Your Discord account is now linked to the Plex user **Alex**.');
 });
 afterAll(() => h.stop());
 beforeEach(() => {
@@ -334,10 +338,11 @@ describe('autocomplete', () => {
 describe('/alex link', () => {
   it('shows the current link, refuses to link others for non-admins, and lets admins do it', async () => {
     const shown = await slash('link', [], OWNER);
-    expect((await h.discord.waitForCallback(shown.id)).json.data).toMatchObject({
-      content: 'Your Discord account is linked to the Plex user **Alex**.',
-      flags: 64,
-    });
+    // Private: deferred as ephemeral, then the answer.
+    expect((await h.discord.waitForCallback(shown.id)).json.data).toMatchObject({ flags: 64 });
+    expect((await answer(shown.token)).content).toBe(
+      'Your Discord account is linked to the Plex user **Alex**.',
+    );
     const refused = await h.discord.slashCommand({
       name: 'alex',
       subcommand: 'link',
@@ -347,7 +352,7 @@ describe('/alex link', () => {
       ],
       user: GUEST,
     });
-    expect((await h.discord.waitForCallback(refused.id)).json.data.content).toBe(
+    expect((await answer(refused.token)).content).toBe(
       'Only server admins can link or unlink other members.',
     );
     const byAdmin = await h.discord.slashCommand({
@@ -359,7 +364,7 @@ describe('/alex link', () => {
       ],
       user: OWNER,
     });
-    expect((await h.discord.waitForCallback(byAdmin.id)).json.data.content).toBe(
+    expect((await answer(byAdmin.token)).content).toBe(
       `<@${SAM_DISCORD.id}> is now linked to the Plex user **Sam**.`,
     );
     expect(h.services.store.getLink(SAM_DISCORD.id)).toMatchObject({
@@ -370,7 +375,7 @@ describe('/alex link', () => {
 
   it('names the known users when the Plex user does not exist', async () => {
     const reply = await slash('link', [{ name: 'plex_user', value: 'nobody-here' }], GUEST);
-    expect((await h.discord.waitForCallback(reply.id)).json.data.content).toMatch(
+    expect((await answer(reply.token)).content).toMatch(
       /^There is no Plex user named “nobody-here”\. Known users: .*Alex.*Sam/,
     );
   });

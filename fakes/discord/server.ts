@@ -37,7 +37,15 @@ function decodeSegment(segment: string): string {
   }
 }
 
-async function handle(state: FakeState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Requests whose answer the fake withholds after doing what they ask (see FakeDiscord.loseAnswer). */
+type LoseAnswer = FakeDiscord['loseAnswer'];
+
+async function handle(
+  state: FakeState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  loseAnswer: () => LoseAnswer,
+): Promise<void> {
   const at = fakeNow(state);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = req.method ?? 'GET';
@@ -69,6 +77,8 @@ async function handle(state: FakeState, req: IncomingMessage, res: ServerRespons
     { method, path, query, auth, status: result.status, json, files, at },
     match !== null,
   );
+  // Done, and recorded, but the answer never leaves: the client waits until its own timeout.
+  if (loseAnswer()?.({ method, path, status: result.status })) return;
   if (result.body === undefined) {
     res.writeHead(result.status).end();
     return;
@@ -97,8 +107,9 @@ function messageFor(state: FakeState, message: GatewayMessageCreateDispatchData,
 export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const cfg = resolveConfig(opts);
   const state = createState(cfg);
+  let loseAnswer: LoseAnswer;
   const server = createServer((req, res) => {
-    handle(state, req, res).catch((error: unknown) => {
+    handle(state, req, res, () => loseAnswer).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
   });
@@ -125,6 +136,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     presences,
     get messages() {
       return state.messages;
+    },
+    get loseAnswer() {
+      return loseAnswer;
+    },
+    set loseAnswer(value) {
+      loseAnswer = value;
     },
     get commands() {
       return state.commands;

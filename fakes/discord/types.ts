@@ -96,6 +96,12 @@ export interface FakeDiscord {
   /** Every presence update (gateway opcode 3) the bot sent, in order. */
   readonly presences: RecordedPresence[];
   messages: Map<string, StoredMessage>;
+  /**
+   * Requests Discord carries out but whose answer is lost on the way back (a proxy timing out, a dropped
+   * connection): the fake does the work and records it, then never answers; the client gives up at its
+   * own timeout and, if it retries, meets the result (a second interaction callback gets 40060).
+   */
+  loseAnswer: ((request: { method: string; path: string; status: number }) => boolean) | undefined;
   /** Registered application commands, keyed 'global' or by guild id (bulk overwrites replace them). */
   readonly commands: Map<string, APIApplicationCommand[]>;
   /** The fake's clock (ms since the epoch): Date.now() plus every advanceClock so far. */

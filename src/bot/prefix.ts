@@ -90,7 +90,7 @@ export async function routeMessage(message: Message, deps: BotDeps): Promise<voi
     const command = findTextCommand(name, match.prefix);
     if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
     const args = await parseTextCommand(command, words, ctx);
-    if (command.defer) await message.channel.sendTyping().catch(() => undefined);
+    if (!command.instant) await message.channel.sendTyping().catch(() => undefined);
     const progress = createProgress(shown.edit, ctx.logger);
     ctx.progress = progress.report;
     const reply = await command.run(args, ctx).finally(progress.stop);

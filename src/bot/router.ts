@@ -21,6 +21,7 @@ import { reportError, ADMIN_ONLY_TEXT } from './report-error.ts';
 import { ephemeralFlags, toMessageOptions } from './payload.ts';
 import { isAdmin, memberRoleIds } from './permissions.ts';
 import { createProgress } from './progress.ts';
+import { acknowledge } from './acknowledge.ts';
 import { longReply } from './long-reply.ts';
 import type { LongReply } from './long-reply.ts';
 import type { BotDeps } from './types.ts';
@@ -64,14 +65,18 @@ async function handleSlash(interaction: ChatInputCommandInteraction, deps: BotDe
   ctx.logger.debug({ cmd: command.name }, 'slash command');
   if (command.adminOnly && !ctx.caller.isAdmin) throw new UserFacingError(ADMIN_ONLY_TEXT);
   const flags = command.ephemeral ? MessageFlags.Ephemeral : undefined;
-  if (!command.defer) {
+  if (command.instant) {
     const reply = await command.run(slashArgs(interaction), ctx);
-    await interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) });
+    await acknowledge(interaction, 'replied', () =>
+      interaction.reply({ ...toMessageOptions(reply), flags: flags ?? ephemeralFlags(reply) }),
+    );
     return;
   }
-  const deferred = await interaction.deferReply({ flags, withResponse: true });
+  const deferred = await acknowledge(interaction, 'deferred', () =>
+    interaction.deferReply({ flags, withResponse: true }),
+  );
   const long = longReply(interaction, {
-    messageId: deferred.resource?.message?.id,
+    messageId: deferred?.resource?.message?.id,
     ephemeral: flags !== undefined,
     now: deps.now ?? Date.now,
     logger: ctx.logger,
@@ -138,7 +143,7 @@ async function handleComponent(interaction: MessageComponentInteraction, deps: B
   const ctx = contextFor(interaction, deps, 'component');
   ctx.logger.debug({ customId: interaction.customId }, 'component');
   // Handlers may call upstreams: acknowledge now, then edit the message or follow up.
-  await interaction.deferUpdate();
+  await acknowledge(interaction, 'deferred', () => interaction.deferUpdate());
   const guard = handler.adminOnly;
   if (guard && !ctx.caller.isAdmin && (guard.actions === 'every' || guard.actions.includes(id.action)))
     throw new UserFacingError(guard.refusal);

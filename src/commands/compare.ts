@@ -26,7 +26,6 @@ export const compare: Command = {
     },
     PERIOD_OPTION,
   ],
-  defer: true,
   examples: ['/alex compare artist:Skrillex user_a:Sam', '!alex compare Skrillex user_a:Sam user_b:Alex'],
   run: (args, ctx) =>
     compareFor(

@@ -18,7 +18,6 @@ export const completion: Command = {
     },
     PERIOD_OPTION,
   ],
-  defer: true,
   examples: [
     '/alex completion artist:Skrillex',
     '/alex completion artist:Skrillex user:all',

@@ -8,7 +8,6 @@ export const digest: Command = {
   name: 'digest',
   description: 'The listening digest: top listeners, albums, crowns and new badges of a period',
   options: [{ ...PERIOD_OPTION, description: 'week (default), month, year, all or a year like 2025' }],
-  defer: true,
   examples: ['/alex digest', '/alex digest period:month', '!alex digest 2025'],
   run: (args, ctx) => digestFor(args.period === undefined ? undefined : String(args.period), ctx),
   async complete(option, text) {

@@ -22,7 +22,6 @@ export const enrichLibraryCommand: Command = {
     { name: 'force', description: 'Redo albums already enriched', type: 'boolean' },
   ],
   adminOnly: true,
-  defer: true,
   examples: ['/alex enrich_library genre:Jazz', '/alex enrich_library genre:Jazz dry_run:true'],
   async run(args, ctx) {
     const genre = args.genre === undefined ? undefined : String(args.genre);

@@ -43,7 +43,6 @@ export const enrich: Command = {
     { name: 'undo', description: 'Restore the summary from before Autoalex wrote to it', type: 'boolean' },
   ],
   adminOnly: true,
-  defer: true,
   examples: [
     '/alex enrich album:A Love Supreme',
     '/alex enrich album:A Love Supreme undo:true',

@@ -20,6 +20,7 @@ export function createHelp(commands: () => readonly Command[]): Command {
     description: 'What Autoalex can do, with examples',
     options: [],
     ephemeral: true,
+    instant: true,
     examples: ['/alex help', '!alex help'],
     async run(_args, ctx) {
       const prefixes = ctx.config.discord.prefixes.join(', ');

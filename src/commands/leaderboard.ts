@@ -8,7 +8,6 @@ export const leaderboard: Command = {
   name: 'leaderboard',
   description: 'Who has heard the most of an artist on this server: everyone ranked, one crown',
   options: [ARTIST_OPTION, PERIOD_OPTION],
-  defer: true,
   examples: [
     '/alex leaderboard artist:Skrillex',
     '!alex leaderboard Skrillex',

@@ -55,7 +55,6 @@ export function remixCommand(mode: RemixMode): Command {
         maxValue: boost ? bounds.max : -bounds.min,
       },
     ],
-    defer: true,
     examples: boost
       ? [
           '/alex boost track:Aerials stem:bass',

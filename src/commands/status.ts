@@ -46,7 +46,6 @@ export const status: Command = {
   name: 'status',
   description: 'Plex health: reachable now, container state, recent incidents, uptime',
   options: [],
-  defer: true,
   examples: ['/alex status', '!alex status'],
   async run(_args, ctx) {
     const url = ctx.config.plex.url;

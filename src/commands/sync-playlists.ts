@@ -49,7 +49,6 @@ export const syncPlaylists: Command = {
     },
   ],
   adminOnly: true,
-  defer: true,
   examples: [
     '/alex sync_playlists',
     '/alex sync_playlists dry_run:true',

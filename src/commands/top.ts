@@ -32,7 +32,6 @@ export const top: Command = {
       maxLength: 200,
     },
   ],
-  defer: true,
   examples: [
     '/alex top period:week',
     '/alex top user:all period:2025 what:albums',

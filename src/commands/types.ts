@@ -24,8 +24,12 @@ export interface Command {
   options: readonly CommandOption[];
   /** Only admins may run it (Manage Server or ADMIN_ROLE_ID); checked by the adapters before `run`. */
   adminOnly?: boolean;
-  /** Calls an upstream: slash adapters defer at once so Discord's 3-second window is never missed. */
-  defer?: boolean;
+  /**
+   * Answers from memory alone, without an upstream or the disk, so it replies inside Discord's 3-second
+   * window by itself. Every other command is deferred first: a slow Tautulli or a locked database must not
+   * make Discord reject the answer (and an action it already took look failed).
+   */
+  instant?: true;
   /** Slash replies only the caller sees. */
   ephemeral?: boolean;
   /** Shown by `/alex help`. */

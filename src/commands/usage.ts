@@ -6,7 +6,6 @@ export const usage: Command = {
   name: 'usage',
   description: 'Show what is playing on Plex right now',
   options: [],
-  defer: true,
   examples: ['/alex usage', '!alex usage', '!plex usage'],
   run: (_args, ctx) => usageReply(ctx, ctx.caller.isAdmin && ctx.transport !== 'cli'),
 };

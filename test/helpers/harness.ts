@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Config } from '../../src/config.ts';
 import { startBot } from '../../src/bot/index.ts';
 import type { Bot } from '../../src/bot/index.ts';
+import type { RestOverrides } from '../../src/bot/client.ts';
 import { createServices } from '../../src/services/index.ts';
 import { startFakeDiscord } from '../../fakes/discord/index.ts';
 import type { FakeDiscord, FakeDiscordOptions } from '../../fakes/discord/index.ts';
@@ -60,6 +61,8 @@ export async function startHarness(
     discogs?: boolean;
     /** What the Plex fake serves as a track's media file (default: a few bytes). */
     partData?: PlexFakeOptions['partData'];
+    /** discord.js REST options over the tests' defaults (no retries, 5 s timeout), e.g. production's retries. */
+    rest?: RestOverrides;
   } = {},
 ): Promise<Harness> {
   const discord = await startFakeDiscord({ adminRoleId: ADMIN_ROLE_ID, ...options.discord });
@@ -94,7 +97,7 @@ export async function startHarness(
   const services = createServices(config, logger);
   const bot = await startBot(
     { config, services, logger, now: discord.now },
-    { rest: { globalRequestsPerSecond: Infinity, retries: 0, timeout: 5000 } },
+    { rest: { globalRequestsPerSecond: Infinity, retries: 0, timeout: 5000, ...options.rest } },
   );
   return {
     discord,
