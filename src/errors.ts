@@ -60,6 +60,15 @@ const KIND_TEXT: Record<UpstreamErrorKind, (name: string) => string> = {
   not_found: (name) => `${name} could not find what was asked for.`,
 };
 
+const DATABASE_BUSY_TEXT =
+  "Autoalex's database is locked by another program (a backup or a database tool?). Try again in a moment.";
+
+/** better-sqlite3's SqliteError for a lock held elsewhere (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED…). */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 export interface UserMessage {
   text: string;
   /** Set for unexpected errors: the id printed in the log line, so an admin can find it. */
@@ -76,6 +85,7 @@ export function newIncidentId(): string {
  */
 export function toUserMessage(error: unknown): UserMessage {
   if (error instanceof UserFacingError) return { text: error.message };
+  if (isDatabaseBusy(error)) return { text: DATABASE_BUSY_TEXT };
   if (error instanceof UpstreamError)
     return { text: error.userText ?? KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
   const incidentId = newIncidentId();
@@ -92,5 +102,6 @@ export function describeFailure(error: unknown, logger: Logger): string {
   else if (error instanceof UpstreamError)
     logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
   else if (error instanceof UserFacingError) logger.debug({ reason: error.message }, 'user-facing refusal');
+  else if (isDatabaseBusy(error)) logger.warn({ code: (error as { code: string }).code }, 'database locked');
   return message.text;
 }

@@ -40,6 +40,8 @@ export interface Store
 }
 
 export const DATABASE_FILE = 'autoalex.db';
+/** The longest a statement blocks the bot waiting for another program's lock on the database. */
+export const LOCK_WAIT_MS = 200;
 
 /** Opens (creating if needed) the database; `':memory:'` gives a throwaway store. */
 export function openStore(dataDir: string | ':memory:'): Store {
@@ -50,7 +52,10 @@ export function openStore(dataDir: string | ':memory:'): Store {
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits for a lock on the event loop: while another program holds the database, every
+  // interaction would wait too (Discord drops those not acknowledged in 3 s). Wait briefly, then fail with
+  // SQLITE_BUSY, which the user reads as "busy, try again" (errors.ts).
+  db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
   const version = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
     for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
