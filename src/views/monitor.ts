@@ -43,6 +43,7 @@ export function alertContent(
   incident: Incident,
   d: Diagnostics,
   containerName: string,
+  storeProblem?: string,
 ): { embed: APIEmbed; files: ReplyFile[] } {
   const logs = d.kind === 'container' ? d.logs : [];
   const text = logs.join('\n');
@@ -52,6 +53,14 @@ export function alertContent(
     { name: 'Since', value: `${ts(incident.startedAt, 'f')} (${ts(incident.startedAt)})`, inline: true },
     { name: `Container ${containerName}`, value: containerText(d) },
   ];
+  if (storeProblem)
+    fields.push({
+      name: '⚠️ Database',
+      value: truncate(
+        `Autoalex cannot use its database (${storeProblem}): this alert comes from memory, and a restart of the bot forgets the incident. Check DATA_DIR (autoalex.db).`,
+        LIMITS.fieldValue,
+      ),
+    });
   const embed: APIEmbed = {
     title: '🔴 Plex is down',
     color: 0xe74c3c,
@@ -69,10 +78,15 @@ export function alertContent(
   return { embed, files };
 }
 
+/** The recovery; when its alert was never posted, it also says what had failed. */
 export function recoveryEmbed(incident: Incident, downtimeMs: number, version: string | undefined): APIEmbed {
+  const unannounced = incident.alertMessageId === null ? ` What failed: ${incident.reason}.` : '';
   return {
     title: '🟢 Plex is back',
-    description: `Down for **${formatDowntime(downtimeMs)}** (since ${ts(incident.startedAt, 'f')}).${version ? ` Server version ${version}.` : ''}`,
+    description: truncate(
+      `Down for **${formatDowntime(downtimeMs)}** (since ${ts(incident.startedAt, 'f')}).${unannounced}${version ? ` Server version ${version}.` : ''}`,
+      LIMITS.embedDescription,
+    ),
     color: 0x2ecc71,
     footer: { text: `Incident #${incident.id}` },
   };

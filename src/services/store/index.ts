@@ -49,13 +49,19 @@ export function openStore(dataDir: string | ':memory:'): Store {
     file = join(dataDir, DATABASE_FILE);
   }
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.transaction(() => {
-    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.transaction(() => {
+      for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
+      db.pragma(`user_version = ${MIGRATIONS.length}`);
+    })();
+  } catch (error) {
+    // A corrupt or foreign file: close it, or every retry of a lazy open would leak a handle.
+    db.close();
+    throw error;
+  }
 
   return {
     ...linkTable(db),
