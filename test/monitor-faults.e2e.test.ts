@@ -129,7 +129,8 @@ describe('the Plex monitor when the database cannot be used', () => {
       const acked = await h.discord.waitForRequest(
         (r) => r.method === 'POST' && r.path.endsWith(`/${press.token}`),
       );
-      expect(acked.json.content).toMatch(/^👀 <@600000000000000001> acknowledged incident #-?\d+\.$/);
+      expect(acked.json.content).toBe('👀 <@600000000000000001> acknowledged incident #1 (unsaved).');
+      expect(embed.footer?.text).toBe('Incident #1 (unsaved)');
 
       // Later checks stay quiet while Plex is down, and the recovery answers the alert.
       await h.tick();

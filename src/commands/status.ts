@@ -4,7 +4,7 @@ import { LIMITS } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { observedUptime } from '../services/health/monitor.ts';
 import type { Incident } from '../services/store/index.ts';
-import { formatDowntime } from '../views/monitor.ts';
+import { formatDowntime, incidentLabel } from '../views/monitor.ts';
 import type { Command } from './types.ts';
 import type { CommandContext } from '../context.ts';
 
@@ -67,7 +67,7 @@ export const status: Command = {
     const storeProblem = monitor.storeProblem();
     const lines = incidents.slice(0, SHOWN_INCIDENTS).map((i) => {
       const duration = formatDowntime((i.endedAt ?? now) - i.startedAt);
-      return `#${i.id} <t:${Math.floor(i.startedAt / 1000)}:f> · ${i.endedAt ? duration : `ongoing (${duration})`} · ${escapeMarkdown(i.reason)}`;
+      return `${incidentLabel(i)} <t:${Math.floor(i.startedAt / 1000)}:f> · ${i.endedAt ? duration : `ongoing (${duration})`} · ${escapeMarkdown(i.reason)}`;
     });
     const embed: APIEmbed = {
       title: probe.ok ? '🟢 Plex is up' : '🔴 Plex is not answering',

@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import type { Incident } from '../services/store/index.ts';
-import { alertContent } from '../views/monitor.ts';
+import { alertContent, incidentLabel } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
 import { button, row } from './buttons.ts';
 import { namespaceCodec } from './custom-id.ts';
@@ -74,7 +74,9 @@ export const monitorComponents: ComponentHandler = {
       }
       case 'ack':
         ctx.services.monitor.acknowledge(incident.id, ctx.caller.id, Date.now());
-        return { reply: { content: `👀 <@${ctx.caller.id}> acknowledged incident #${incident.id}.` } };
+        return {
+          reply: { content: `👀 <@${ctx.caller.id}> acknowledged incident ${incidentLabel(incident)}.` },
+        };
       case 'restart':
       case 'restartyes': {
         // Checked again on the confirming press: the setting may have been turned off since the alert.

@@ -14,6 +14,10 @@ export type Diagnostics =
 /** Lines of log shown inline; the rest goes into an attached .log file. */
 const INLINE_LOG_CHARS = 1800;
 
+/** "#12", or "#1 (unsaved)" for an incident kept in memory because the database failed (ids below zero). */
+export const incidentLabel = (incident: Pick<Incident, 'id'>): string =>
+  incident.id > 0 ? `#${incident.id}` : `#${-incident.id} (unsaved)`;
+
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export function formatDowntime(ms: number): string {
@@ -71,10 +75,12 @@ export function alertContent(
         : inline
           ? `Last ${logs.length} log lines:\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\``
           : `The last ${logs.length} log lines are attached.`,
-    footer: { text: `Incident #${incident.id}` },
+    footer: { text: `Incident ${incidentLabel(incident)}` },
     timestamp: new Date(incident.confirmedAt).toISOString(),
   };
-  const files = inline ? [] : [{ name: `plex-incident-${incident.id}.log`, data: Buffer.from(`${text}\n`) }];
+  const files = inline
+    ? []
+    : [{ name: `plex-incident-${Math.abs(incident.id)}.log`, data: Buffer.from(`${text}\n`) }];
   return { embed, files };
 }
 
@@ -88,10 +94,10 @@ export function recoveryEmbed(incident: Incident, downtimeMs: number, version: s
       LIMITS.embedDescription,
     ),
     color: 0x2ecc71,
-    footer: { text: `Incident #${incident.id}` },
+    footer: { text: `Incident ${incidentLabel(incident)}` },
   };
 }
 
 export function reminderText(incident: Incident, now: number): string {
-  return `⏰ Plex is still down, for ${formatDowntime(now - incident.startedAt)} now (incident #${incident.id}).`;
+  return `⏰ Plex is still down, for ${formatDowntime(now - incident.startedAt)} now (incident ${incidentLabel(incident)}).`;
 }
