@@ -4,6 +4,7 @@ export { startFakeDiscord } from './server.ts';
 export { PERMISSIONS } from './guild.ts';
 export type {
   FakeDiscord,
+  FakeDiscordFailure,
   FakeDiscordOptions,
   InjectedInteraction,
   InjectOption,

@@ -62,6 +62,13 @@ async function handle(
   let result: RouteResult;
   try {
     ({ json, files } = await parseBody(req.headers['content-type'], raw));
+    const failure = rest === null ? undefined : state.failureFor?.({ method, path });
+    if (failure?.kind === 'hang') {
+      // Recorded as status 0: the request arrived, and its answer never will (the socket stays open).
+      state.recorder.record({ method, path, query, auth, status: 0, json, files, at }, match !== null);
+      return;
+    }
+    if (failure) throw new DiscordError(failure.status, `${failure.status}: Internal Server Error`, 0);
     if (!match) throw new DiscordError(404, '404: Not Found', 0);
     if (match.route.bot && auth !== `Bot ${state.cfg.token}`)
       throw new DiscordError(401, '401: Unauthorized', 0);
@@ -148,6 +155,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     },
     set messages(value) {
       state.messages = value;
+    },
+    get failureFor() {
+      return state.failureFor;
+    },
+    set failureFor(decide) {
+      state.failureFor = decide;
     },
     now: () => fakeNow(state),
     advanceClock(ms) {

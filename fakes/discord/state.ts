@@ -7,7 +7,7 @@ import type {
 } from 'discord-api-types/v10';
 import { person } from './guild.ts';
 import type { FakeConfig, Person } from './guild.ts';
-import type { RecordedRequest } from './types.ts';
+import type { FakeDiscordFailure, RecordedRequest } from './types.ts';
 
 export interface InteractionRecord {
   id: string;
@@ -96,6 +96,8 @@ export interface FakeState {
   people: Map<string, Person>;
   /** How far the fake's clock runs ahead of the real one (advanceClock): token lifetimes are checked by it. */
   clockOffsetMs: number;
+  /** Set by tests: answers a call with an outage instead of handling it (FakeDiscord.failureFor). */
+  failureFor: ((request: { method: string; path: string }) => FakeDiscordFailure | undefined) | undefined;
 }
 
 /** The fake's clock: interaction times, token expiry and request times are all read from it. */
@@ -114,6 +116,7 @@ export function createState(cfg: FakeConfig): FakeState {
     commands: new Map(),
     people: new Map(),
     clockOffsetMs: 0,
+    failureFor: undefined,
   };
 }
 

@@ -23,6 +23,12 @@ export interface FakeDiscordOptions {
   tokenLifetimeMs?: number;
 }
 
+/**
+ * An outage for one REST call: Discord's own 5xx answer (`{message, code: 0}`; discord.js retries it
+ * `retries` times), or `hang`: the call is recorded and no answer ever comes (a crash while waiting).
+ */
+export type FakeDiscordFailure = { kind: 'status'; status: number } | { kind: 'hang' };
+
 export interface RecordedFile {
   field: string;
   name: string;
@@ -111,6 +117,11 @@ export interface FakeDiscord {
    * tokenLifetimeMs by this clock are refused (401 50027), as Discord refuses them after 15 minutes.
    */
   advanceClock(ms: number): void;
+  /**
+   * Set to make calls fail: consulted for every REST call before it is handled (nothing is stored for a failed
+   * call, as on Discord); undefined answers normally. The failed call is still recorded, with its status.
+   */
+  failureFor: ((request: { method: string; path: string }) => FakeDiscordFailure | undefined) | undefined;
   waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   requestsSince(seq: number): RecordedRequest[];
   slashCommand(input: {

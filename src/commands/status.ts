@@ -4,7 +4,7 @@ import { LIMITS } from '../reply.ts';
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { observedUptime } from '../services/health/monitor.ts';
 import type { Incident } from '../services/store/index.ts';
-import { formatDowntime } from '../views/monitor.ts';
+import { formatDowntime, incidentLabel } from '../views/monitor.ts';
 import type { Command } from './types.ts';
 import type { CommandContext } from '../context.ts';
 
@@ -59,10 +59,14 @@ export const status: Command = {
       containerLine(ctx),
     ]);
     const now = Date.now();
-    const incidents = ctx.services.store.incidentsSince(now - 7 * DAY_MS);
+    // The monitor's own view: the database's incidents, or what it keeps in memory when the database fails.
+    const { monitor } = ctx.services;
+    const incidents = monitor.incidentsSince(now - 7 * DAY_MS);
+    const watchedSince = monitor.watchedSince();
+    const storeProblem = monitor.storeProblem();
     const lines = incidents.slice(0, SHOWN_INCIDENTS).map((i) => {
       const duration = formatDowntime((i.endedAt ?? now) - i.startedAt);
-      return `#${i.id} <t:${Math.floor(i.startedAt / 1000)}:f> · ${i.endedAt ? duration : `ongoing (${duration})`} · ${escapeMarkdown(i.reason)}`;
+      return `${incidentLabel(i)} <t:${Math.floor(i.startedAt / 1000)}:f> · ${i.endedAt ? duration : `ongoing (${duration})`} · ${escapeMarkdown(i.reason)}`;
     });
     const embed: APIEmbed = {
       title: probe.ok ? '🟢 Plex is up' : '🔴 Plex is not answering',
@@ -74,15 +78,23 @@ export const status: Command = {
         { name: 'Container', value: truncate(container, LIMITS.fieldValue) },
         {
           name: 'Uptime',
-          value: uptimeLine(incidents, now, ctx.services.store.watchedSince()),
+          value: uptimeLine(incidents, now, watchedSince),
         },
         {
           name: 'Recent incidents',
           value: truncate(lines.join('\n') || 'None in the last 7 days.', LIMITS.fieldValue),
         },
+        ...(storeProblem
+          ? [
+              {
+                name: '⚠️ Database',
+                value: `Autoalex cannot use its database (${storeProblem}): incidents and uptime cover only what it saw since it started. Check DATA_DIR (autoalex.db).`,
+              },
+            ]
+          : []),
       ],
       footer: {
-        text: `Monitor: ${ctx.services.monitor.state()} · checks every ${ctx.config.monitor.pollIntervalS} s`,
+        text: `Monitor: ${monitor.state()} · checks every ${ctx.config.monitor.pollIntervalS} s`,
       },
     };
     return { embeds: [embed] };

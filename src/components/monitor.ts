@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import type { Incident } from '../services/store/index.ts';
-import { alertContent } from '../views/monitor.ts';
+import { alertContent, incidentLabel } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
 import { button, row } from './buttons.ts';
 import { namespaceCodec } from './custom-id.ts';
@@ -29,13 +29,17 @@ const incidentButton = (
   incident: number,
 ) => button(label, ids.encode(action, { incident }), style);
 
-/** The alert message: embed, log file when long, and the admin buttons (Restart only when enabled). */
+/**
+ * The alert message: embed, log file when long, and the admin buttons (Restart only when enabled);
+ * `storeProblem` says why the database cannot be used, when it cannot.
+ */
 export function alertReply(
   incident: Incident,
   diagnostics: Diagnostics,
   ctx: Pick<CommandContext, 'config'>,
+  storeProblem?: string,
 ): Reply {
-  const { embed, files } = alertContent(incident, diagnostics, ctx.config.plex.containerName);
+  const { embed, files } = alertContent(incident, diagnostics, ctx.config.plex.containerName, storeProblem);
   const buttons = [
     incidentButton('More logs', ButtonStyle.Secondary, 'logs', incident.id),
     incidentButton('Acknowledge', ButtonStyle.Primary, 'ack', incident.id),
@@ -51,7 +55,8 @@ export const monitorComponents: ComponentHandler = {
   async handle(input, ctx) {
     const action = ids.actionOf(input);
     if (!action) throw new UserFacingError(EXPIRED_TEXT);
-    const incident = ctx.services.store.getIncident(Number(ids.decode(input, action)?.incident));
+    // From memory too: the buttons of an alert sent while the database failed still work.
+    const incident = ctx.services.monitor.incident(Number(ids.decode(input, action)?.incident));
     if (!incident) throw new UserFacingError('This incident is no longer known.');
     const name = ctx.config.plex.containerName;
     switch (action) {
@@ -68,11 +73,10 @@ export const monitorComponents: ComponentHandler = {
         };
       }
       case 'ack':
-        ctx.services.store.updateIncident(incident.id, {
-          acknowledgedBy: ctx.caller.id,
-          acknowledgedAt: Date.now(),
-        });
-        return { reply: { content: `👀 <@${ctx.caller.id}> acknowledged incident #${incident.id}.` } };
+        ctx.services.monitor.acknowledge(incident.id, ctx.caller.id, Date.now());
+        return {
+          reply: { content: `👀 <@${ctx.caller.id}> acknowledged incident ${incidentLabel(incident)}.` },
+        };
       case 'restart':
       case 'restartyes': {
         // Checked again on the confirming press: the setting may have been turned off since the alert.

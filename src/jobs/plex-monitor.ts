@@ -1,6 +1,5 @@
 import { alertReply } from '../components/monitor.ts';
 import { UpstreamError } from '../errors.ts';
-import type { MonitorEvent } from '../services/health/monitor.ts';
 import { recoveryEmbed, reminderText } from '../views/monitor.ts';
 import type { Diagnostics } from '../views/monitor.ts';
 import type { Job, JobContext } from './types.ts';
@@ -52,29 +51,48 @@ export async function diagnose(ctx: JobContext): Promise<Diagnostics> {
   }
 }
 
-/** Turns a monitor event into ONE Discord message: the alert, a reminder or the recovery (as replies). */
-export async function deliver(event: MonitorEvent, ctx: JobContext): Promise<void> {
+/**
+ * Posts what the alert channel has not been told yet, one message per incident: the alert, or the recovery
+ * (as a reply to the alert when there was one). A post Discord did not take (5xx after discord.js's own
+ * retries, a crash before the post) stays pending, in the database when it can be used, and is tried again
+ * on later ticks, waiting twice as long each time; a restarted bot finds it there and posts it.
+ */
+export async function deliverNotices(ctx: JobContext): Promise<void> {
+  const { monitor } = ctx.services;
   const channel = ctx.config.discord.alertChannelId;
-  const { incident } = event;
-  if (!channel) {
-    ctx.logger.warn(
-      { event: event.kind, incident: incident.id },
-      'Plex health changed; set DISCORD_ALERT_CHANNEL_ID to be told in Discord',
-    );
-    return;
-  }
-  const replyTo = incident.alertMessageId ?? undefined;
-  if (event.kind === 'down') {
-    const messageId = await ctx.notify(channel, alertReply(incident, await diagnose(ctx), ctx));
-    ctx.services.store.updateIncident(incident.id, { alertChannelId: channel, alertMessageId: messageId });
-  } else if (event.kind === 'reminder') {
-    await ctx.notify(channel, { content: reminderText(incident, event.probe.at) }, replyTo);
-  } else {
-    await ctx.notify(
-      channel,
-      { embeds: [recoveryEmbed(incident, event.downtimeMs, event.probe.version)] },
-      replyTo,
-    );
+  for (const incident of monitor.dueNotices(Date.now())) {
+    const kind = incident.noticePending;
+    if (!channel) {
+      ctx.logger.warn(
+        { event: kind === 'alert' ? 'down' : 'up', incident: incident.id },
+        'Plex health changed; set DISCORD_ALERT_CHANNEL_ID to be told in Discord',
+      );
+      monitor.delivered(incident.id);
+      continue;
+    }
+    const tried = Date.now();
+    const messageId =
+      kind === 'alert'
+        ? await ctx.notify(channel, alertReply(incident, await diagnose(ctx), ctx, monitor.storeProblem()))
+        : await ctx.notify(
+            channel,
+            {
+              embeds: [
+                recoveryEmbed(
+                  incident,
+                  (incident.endedAt ?? tried) - incident.startedAt,
+                  monitor.lastProbe()?.version,
+                ),
+              ],
+            },
+            incident.alertMessageId ?? undefined,
+          );
+    if (messageId === null) {
+      monitor.deliveryFailed(incident.id, tried);
+      ctx.logger.warn({ incident: incident.id, notice: kind }, 'Plex notice not posted; will try again');
+      continue;
+    }
+    monitor.delivered(incident.id, kind === 'alert' ? { channelId: channel, messageId } : undefined);
   }
 }
 
@@ -90,7 +108,17 @@ export const plexMonitor: Job = {
         { event: event.kind, incident: event.incident.id, reason: probe.reason },
         'Plex health changed',
       );
-      await deliver(event, ctx);
     }
+    const channel = ctx.config.discord.alertChannelId;
+    // A reminder is not kept when its post fails: the next one follows. None before the alert is out.
+    if (event?.kind === 'reminder' && channel && event.incident.noticePending === null) {
+      const { incident } = event;
+      await ctx.notify(
+        channel,
+        { content: reminderText(incident, probe.at) },
+        incident.alertMessageId ?? undefined,
+      );
+    }
+    await deliverNotices(ctx);
   },
 };

@@ -5,6 +5,7 @@ import type { Listener } from '../services/listening/stats.ts';
 import type { EntryKind, IndexEntry } from '../services/library/library-index.ts';
 import { matchTier, normalize, queryWords } from '../services/library/text-match.ts';
 import type { CommandContext } from '../context.ts';
+import type { UserLink } from '../services/store/index.ts';
 
 export function linkHint(invokedAs: string): string {
   const slash = invokedAs.startsWith('/') || invokedAs === 'cli';
@@ -39,7 +40,13 @@ export async function resolveListener(text: string | undefined, ctx: CommandCont
         `There is no Plex user named “${quoteTyped(text, 50)}”. Known users: ${listNames(known)}.`,
       );
     }
-    const link = ctx.services.store.getLink(ctx.caller.id);
+    // The link only changes the wording ("You have…"): a database that cannot be read must not cost the answer.
+    let link: UserLink | undefined;
+    try {
+      link = ctx.services.store.getLink(ctx.caller.id);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'cannot read the caller’s link; answering without it');
+    }
     return {
       kind: 'user',
       userId: found.userId,

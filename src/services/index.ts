@@ -23,6 +23,7 @@ import type { PlaylistSync } from './playlist-sync.ts';
 import { createRemixService } from './remix/index.ts';
 import type { RemixService } from './remix/index.ts';
 import { openStore } from './store/index.ts';
+import { StoreUnavailableError } from './store/problem.ts';
 import type { Store } from './store/index.ts';
 import { createTautulliService } from './tautulli/client.ts';
 import type { TautulliService } from './tautulli/client.ts';
@@ -71,9 +72,8 @@ function lazyStore(dataDir: string, logger: Logger): Store {
       return (store = openStore(dataDir));
     } catch (error) {
       logger.error({ err: error, dataDir }, 'cannot open the database');
-      throw new UserFacingError(
-        'Autoalex cannot open its database. An admin needs to check that DATA_DIR is writable.',
-      );
+      const code = (error as { code?: unknown }).code;
+      throw new StoreUnavailableError(typeof code === 'string' ? code : undefined);
     }
   };
   return new Proxy({} as Store, {
@@ -117,6 +117,8 @@ export function createServices(config: Config, logger: Logger): Services {
     reminderMinutes: config.monitor.reminderMinutes,
     plexUrl: config.plex.url,
     probeTimeoutMs: config.monitor.pollTimeoutMs,
+    // A failed alert post is tried again at the next check, then less and less often.
+    retryBaseMs: config.monitor.pollIntervalS * 1000,
   });
   const musicbrainz = createMusicBrainzService({
     ...config.musicbrainz,

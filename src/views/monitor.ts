@@ -14,6 +14,10 @@ export type Diagnostics =
 /** Lines of log shown inline; the rest goes into an attached .log file. */
 const INLINE_LOG_CHARS = 1800;
 
+/** "#12", or "#1 (unsaved)" for an incident kept in memory because the database failed (ids below zero). */
+export const incidentLabel = (incident: Pick<Incident, 'id'>): string =>
+  incident.id > 0 ? `#${incident.id}` : `#${-incident.id} (unsaved)`;
+
 const ts = (ms: number, style: 'R' | 'f' = 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 export function formatDowntime(ms: number): string {
@@ -43,6 +47,7 @@ export function alertContent(
   incident: Incident,
   d: Diagnostics,
   containerName: string,
+  storeProblem?: string,
 ): { embed: APIEmbed; files: ReplyFile[] } {
   const logs = d.kind === 'container' ? d.logs : [];
   const text = logs.join('\n');
@@ -52,6 +57,14 @@ export function alertContent(
     { name: 'Since', value: `${ts(incident.startedAt, 'f')} (${ts(incident.startedAt)})`, inline: true },
     { name: `Container ${containerName}`, value: containerText(d) },
   ];
+  if (storeProblem)
+    fields.push({
+      name: '⚠️ Database',
+      value: truncate(
+        `Autoalex cannot use its database (${storeProblem}): this alert comes from memory, and a restart of the bot forgets the incident. Check DATA_DIR (autoalex.db).`,
+        LIMITS.fieldValue,
+      ),
+    });
   const embed: APIEmbed = {
     title: '🔴 Plex is down',
     color: 0xe74c3c,
@@ -62,22 +75,29 @@ export function alertContent(
         : inline
           ? `Last ${logs.length} log lines:\n\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\``
           : `The last ${logs.length} log lines are attached.`,
-    footer: { text: `Incident #${incident.id}` },
+    footer: { text: `Incident ${incidentLabel(incident)}` },
     timestamp: new Date(incident.confirmedAt).toISOString(),
   };
-  const files = inline ? [] : [{ name: `plex-incident-${incident.id}.log`, data: Buffer.from(`${text}\n`) }];
+  const files = inline
+    ? []
+    : [{ name: `plex-incident-${Math.abs(incident.id)}.log`, data: Buffer.from(`${text}\n`) }];
   return { embed, files };
 }
 
+/** The recovery; when its alert was never posted, it also says what had failed. */
 export function recoveryEmbed(incident: Incident, downtimeMs: number, version: string | undefined): APIEmbed {
+  const unannounced = incident.alertMessageId === null ? ` What failed: ${incident.reason}.` : '';
   return {
     title: '🟢 Plex is back',
-    description: `Down for **${formatDowntime(downtimeMs)}** (since ${ts(incident.startedAt, 'f')}).${version ? ` Server version ${version}.` : ''}`,
+    description: truncate(
+      `Down for **${formatDowntime(downtimeMs)}** (since ${ts(incident.startedAt, 'f')}).${unannounced}${version ? ` Server version ${version}.` : ''}`,
+      LIMITS.embedDescription,
+    ),
     color: 0x2ecc71,
-    footer: { text: `Incident #${incident.id}` },
+    footer: { text: `Incident ${incidentLabel(incident)}` },
   };
 }
 
 export function reminderText(incident: Incident, now: number): string {
-  return `⏰ Plex is still down, for ${formatDowntime(now - incident.startedAt)} now (incident #${incident.id}).`;
+  return `⏰ Plex is still down, for ${formatDowntime(now - incident.startedAt)} now (incident ${incidentLabel(incident)}).`;
 }

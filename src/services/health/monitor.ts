@@ -1,9 +1,11 @@
 import type { Incident, Store } from '../store/index.ts';
+import { storeProblem } from '../store/problem.ts';
 
 /**
  * Plex health: an HTTP probe of `/identity` and the up → pending → down → up state machine of Uptime Kuma.
  * `record()` turns each probe into at most one event (down, up, reminder); incidents live in SQLite, so a
- * restart of the bot while Plex is down neither forgets the incident nor alerts twice.
+ * restart of the bot while Plex is down neither forgets the incident nor alerts twice, and an alert not yet
+ * posted is posted after it. When SQLite fails (read-only, full, corrupt) the monitor goes on from memory.
  */
 
 export interface ProbeResult {
@@ -65,6 +67,9 @@ export async function probePlex(baseUrl: string, timeoutMs: number): Promise<Pro
 }
 
 const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+/** A notice that failed is tried again after this, doubling up to RETRY_MAX_MS (default: one poll interval). */
+const DEFAULT_RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 15 * 60_000;
 
 export interface Monitor {
   /** One probe of the configured Plex (PLEX_URL, within the monitor's probe timeout). */
@@ -72,6 +77,24 @@ export interface Monitor {
   record(probe: ProbeResult): MonitorEvent | null;
   state(): MonitorState;
   lastProbe(): ProbeResult | undefined;
+  /**
+   * Incidents whose alert or recovery has not reached Discord and whose back-off has passed, oldest first:
+   * from the database (a previous run's too) and from memory when the database cannot be used.
+   */
+  dueNotices(now: number): Incident[];
+  /** The pending notice was posted (the alert's message, so the recovery can answer it). */
+  delivered(id: number, alert?: { channelId: string; messageId: string }): void;
+  /** The pending notice could not be posted: try again later, waiting twice as long each time. */
+  deliveryFailed(id: number, now: number): void;
+  /** An incident by id, from the database or from memory (the alert buttons work without the database). */
+  incident(id: number): Incident | undefined;
+  acknowledge(id: number, by: string, at: number): void;
+  /** Most recent first, overlapping `since`: the database's and those only in memory. */
+  incidentsSince(since: number): Incident[];
+  /** When the monitor first checked Plex (uptime counts from there). */
+  watchedSince(): number | undefined;
+  /** Why the database could not be used on its last use ("the file is corrupt: SQLITE_CORRUPT"), if so. */
+  storeProblem(): string | undefined;
 }
 
 export function createMonitor(options: {
@@ -81,6 +104,8 @@ export function createMonitor(options: {
   /** Plex's address and how long a probe may take; without a URL every probe fails as not configured. */
   plexUrl?: string | undefined;
   probeTimeoutMs?: number;
+  /** First wait before a failed alert post is tried again. */
+  retryBaseMs?: number;
 }): Monitor {
   const { store } = options;
   let open: Incident | undefined;
@@ -90,12 +115,48 @@ export function createMonitor(options: {
   let lastNotice = 0;
   let last: ProbeResult | undefined;
   let loaded = false;
+  let problem: string | undefined;
+  let firstWatched: number | undefined;
+  // Incidents this run has touched, kept whatever the database does: memory is the truth for this run, the
+  // database its copy for the next. Ids below zero were never stored (the database failed when they opened).
+  const known = new Map<number, Incident>();
+  const retries = new Map<number, { failures: number; nextAt: number }>();
+  let memoryId = 0;
+
+  /** A database call that may fail (read-only, full, corrupt, gone): the monitor goes on from memory. */
+  const tryStore = <T>(work: () => T): { ok: true; value: T } | { ok: false } => {
+    try {
+      const value = work();
+      problem = undefined;
+      return { ok: true, value };
+    } catch (error) {
+      problem = storeProblem(error);
+      return { ok: false };
+    }
+  };
+  const keep = (incident: Incident): Incident => {
+    known.set(incident.id, incident);
+    if (open?.id === incident.id && incident.endedAt === null) open = incident;
+    return incident;
+  };
+  /** What the database answers, or undefined when it cannot. */
+  const read = <T>(work: () => T): T | undefined => {
+    const result = tryStore(work);
+    return result.ok ? result.value : undefined;
+  };
+  const change = (id: number, update: Partial<Omit<Incident, 'id'>>) => {
+    const base = known.get(id) ?? (id > 0 ? read(() => store.getIncident(id)) : undefined);
+    if (base) keep({ ...base, ...update });
+    if (id > 0) tryStore(() => store.updateIncident(id, update));
+  };
   // Read on first use (not at construction, so the CLI never opens the database for nothing): an incident
-  // left open by a previous run means Plex was down when the bot stopped, and its alert was already sent.
+  // left open by a previous run means Plex was down when the bot stopped (its alert was sent, or is pending).
   const load = () => {
-    if (loaded) return;
+    if (loaded || open) return;
+    const current = tryStore(() => store.currentIncident());
+    if (!current.ok) return;
     loaded = true;
-    open = store.currentIncident();
+    open = current.value && keep(current.value);
     if (open) state = 'down';
     lastNotice = open?.confirmedAt ?? 0;
   };
@@ -109,7 +170,10 @@ export function createMonitor(options: {
     lastProbe: () => last,
     record(probe) {
       load();
-      if (!last) store.markWatched(probe.at);
+      if (!last) {
+        firstWatched = probe.at;
+        tryStore(() => store.markWatched(probe.at));
+      }
       last = probe;
       if (probe.ok) {
         failures = 0;
@@ -117,9 +181,11 @@ export function createMonitor(options: {
           state = 'up';
           return null;
         }
-        store.updateIncident(open.id, { endedAt: probe.at });
-        // Re-read: the alert's message id was stored after the incident was opened.
-        const incident = { ...(store.getIncident(open.id) ?? open), endedAt: probe.at };
+        // An alert never posted is replaced by the recovery: it says how long Plex was down, and why. News
+        // is tried at once, whatever the back-off of the alert before it.
+        change(open.id, { endedAt: probe.at, noticePending: 'recovery' });
+        retries.delete(open.id);
+        const incident = known.get(open.id) as Incident;
         open = undefined;
         state = 'up';
         return { kind: 'up', incident, downtimeMs: probe.at - incident.startedAt, probe };
@@ -130,7 +196,7 @@ export function createMonitor(options: {
         const reminderMs = options.reminderMinutes * 60_000;
         if (reminderMs > 0 && probe.at - lastNotice >= reminderMs) {
           lastNotice = probe.at;
-          return { kind: 'reminder', incident: store.getIncident(open.id) ?? open, probe };
+          return { kind: 'reminder', incident: open, probe };
         }
         return null;
       }
@@ -138,11 +204,62 @@ export function createMonitor(options: {
         state = 'pending';
         return null;
       }
-      open = store.openIncident(firstFailureAt, probe.at, probe.reason ?? 'unknown failure');
+      const reason = probe.reason ?? 'unknown failure';
+      const saved = tryStore(() => store.openIncident(firstFailureAt, probe.at, reason));
+      open = keep(
+        saved.ok
+          ? saved.value
+          : {
+              id: --memoryId,
+              startedAt: firstFailureAt,
+              confirmedAt: probe.at,
+              endedAt: null,
+              reason,
+              alertChannelId: null,
+              alertMessageId: null,
+              acknowledgedBy: null,
+              acknowledgedAt: null,
+              noticePending: 'alert',
+            },
+      );
       state = 'down';
       lastNotice = probe.at;
       return { kind: 'down', incident: open, probe };
     },
+    dueNotices(now) {
+      const stored = read(() => store.undeliveredIncidents()) ?? [];
+      const pending = new Map<number, Incident>(stored.map((i) => [i.id, i]));
+      for (const incident of known.values()) pending.set(incident.id, incident);
+      return [...pending.values()]
+        .filter((i) => i.noticePending !== null && (retries.get(i.id)?.nextAt ?? 0) <= now)
+        .sort((a, b) => a.confirmedAt - b.confirmedAt);
+    },
+    delivered(id, alert) {
+      retries.delete(id);
+      change(id, {
+        noticePending: null,
+        ...(alert ? { alertChannelId: alert.channelId, alertMessageId: alert.messageId } : {}),
+      });
+    },
+    deliveryFailed(id, now) {
+      const failed = (retries.get(id)?.failures ?? 0) + 1;
+      const base = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+      // Due a tenth early: the checks that retry it drift by a few milliseconds, which must not cost a whole tick.
+      const wait = Math.min(base * 2 ** (failed - 1), RETRY_MAX_MS) * 0.9;
+      retries.set(id, { failures: failed, nextAt: now + wait });
+    },
+    incident: (id) => known.get(id) ?? (id > 0 ? read(() => store.getIncident(id)) : undefined),
+    acknowledge(id, by, at) {
+      change(id, { acknowledgedBy: by, acknowledgedAt: at });
+    },
+    incidentsSince(since) {
+      const stored = read(() => store.incidentsSince(since)) ?? [];
+      const all = new Map<number, Incident>(stored.map((i) => [i.id, i]));
+      for (const i of known.values()) if (i.endedAt === null || i.endedAt >= since) all.set(i.id, i);
+      return [...all.values()].sort((a, b) => b.startedAt - a.startedAt);
+    },
+    watchedSince: () => read(() => store.watchedSince()) ?? firstWatched,
+    storeProblem: () => problem,
   };
 }
 

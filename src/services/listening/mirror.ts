@@ -101,6 +101,15 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
   const report = (): SyncReport => ({ requests: 0, rows: 0, largestWindow: 0, refetchedMonths: [] });
   const state = (key: string) => store.getState(key);
   const isReady = () => state(KEY.cursor) !== undefined;
+  /** Ready, and the database answers: a database that cannot be used means asking Tautulli, as before the fill. */
+  const mirrorUsable = () => {
+    try {
+      return isReady();
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot read the history mirror; asking Tautulli');
+      return false;
+    }
+  };
 
   /** Every row of days `from`..`to`: windows of at most `cap` rows, a day paged when it alone holds more. */
   async function readDays(
@@ -241,7 +250,7 @@ export function createHistoryMirror(options: HistoryMirrorOptions): HistoryMirro
     },
     async artistPlays(artist, who, period = ALL_TIME) {
       const wanted = who === 'all' ? null : new Set(who);
-      if (isReady()) {
+      if (mirrorUsable()) {
         const plays = store
           .artistTrackPlays(artist.key, normalize(artist.title), period.from, period.to)
           .filter((p) => !wanted || wanted.has(p.userId));

@@ -12,7 +12,14 @@ export interface Incident {
   alertMessageId: string | null;
   acknowledgedBy: string | null;
   acknowledgedAt: number | null;
+  /**
+   * What has not reached Discord yet: the alert (recorded with the incident, so a crash before the post
+   * cannot lose it) or the recovery. Null once posted.
+   */
+  noticePending: NoticePending | null;
 }
+
+export type NoticePending = 'alert' | 'recovery';
 
 export interface IncidentTable {
   openIncident(startedAt: number, confirmedAt: number, reason: string): Incident;
@@ -22,6 +29,8 @@ export interface IncidentTable {
   currentIncident(): Incident | undefined;
   /** Most recent first, including those overlapping `since` (ms). */
   incidentsSince(since: number): Incident[];
+  /** Incidents whose alert or recovery is still to be posted, oldest first: survives a restart. */
+  undeliveredIncidents(): Incident[];
 }
 
 const INCIDENT_COLUMNS = new Set([
@@ -33,6 +42,7 @@ const INCIDENT_COLUMNS = new Set([
   'reason',
   'confirmed_at',
   'started_at',
+  'notice_pending',
 ]);
 
 function toIncident(row: Record<string, unknown>): Incident {
@@ -48,13 +58,15 @@ function toIncident(row: Record<string, unknown>): Incident {
     alertMessageId: str(row.alert_message_id),
     acknowledgedBy: str(row.acknowledged_by),
     acknowledgedAt: num(row.acknowledged_at),
+    noticePending:
+      row.notice_pending === 'alert' || row.notice_pending === 'recovery' ? row.notice_pending : null,
   };
 }
 
 /** Plex outages: when they started, were confirmed and ended, and the alert message they belong to. */
 export function incidentTable(db: Database.Database): IncidentTable {
   const insertIncident = db.prepare(
-    'INSERT INTO incidents (started_at, confirmed_at, reason) VALUES (?, ?, ?)',
+    "INSERT INTO incidents (started_at, confirmed_at, reason, notice_pending) VALUES (?, ?, ?, 'alert')",
   );
   const incidentById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM incidents WHERE id = ?');
   const openIncidents = db.prepare<[], Record<string, unknown>>(
@@ -62,6 +74,9 @@ export function incidentTable(db: Database.Database): IncidentTable {
   );
   const incidentsSince = db.prepare<[number], Record<string, unknown>>(
     'SELECT * FROM incidents WHERE ended_at IS NULL OR ended_at >= ? ORDER BY id DESC',
+  );
+  const undelivered = db.prepare<[], Record<string, unknown>>(
+    'SELECT * FROM incidents WHERE notice_pending IS NOT NULL ORDER BY id',
   );
   return {
     openIncident(startedAt, confirmedAt, reason) {
@@ -87,6 +102,9 @@ export function incidentTable(db: Database.Database): IncidentTable {
     },
     incidentsSince(since) {
       return incidentsSince.all(since).map(toIncident);
+    },
+    undeliveredIncidents() {
+      return undelivered.all().map(toIncident);
     },
   };
 }

@@ -51,16 +51,22 @@ export function openStore(dataDir: string | ':memory:'): Store {
     file = join(dataDir, DATABASE_FILE);
   }
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // better-sqlite3 waits for a lock on the event loop: while another program holds the database, every
-  // interaction would wait too (Discord drops those not acknowledged in 3 s). Wait briefly, then fail with
-  // SQLITE_BUSY, which the user reads as "busy, try again" (errors.ts).
-  db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.transaction(() => {
-    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+  try {
+    db.pragma('journal_mode = WAL');
+    // better-sqlite3 waits for a lock on the event loop: while another program holds the database, every
+    // interaction would wait too (Discord drops those not acknowledged in 3 s). Wait briefly, then fail
+    // with SQLITE_BUSY, which the user reads as "busy, try again" (errors.ts).
+    db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.transaction(() => {
+      for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i] as string);
+      db.pragma(`user_version = ${MIGRATIONS.length}`);
+    })();
+  } catch (error) {
+    // A corrupt or foreign file: close it, or every retry of a lazy open would leak a handle.
+    db.close();
+    throw error;
+  }
 
   return {
     ...linkTable(db),

@@ -86,4 +86,6 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX history_items_artist ON history_items (artist_norm);
    CREATE INDEX history_items_artist_key ON history_items (artist_key);
    CREATE TABLE job_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // The Plex alert or recovery not yet posted: retried until Discord takes it, also after a restart.
+  `ALTER TABLE incidents ADD COLUMN notice_pending TEXT`,
 ];
