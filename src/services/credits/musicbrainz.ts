@@ -6,11 +6,10 @@ import type { MbRelation, Performance } from './aggregate.ts';
 import { normalize, similarity } from '../library/text-match.ts';
 
 /**
- * MusicBrainz through musicbrainz-api (its client-side rate limiter keeps the public server's 1 request/s;
- * a mirror may go faster or unthrottled). musicbrainz-api only throws on HTTP 400 and returns other error
- * bodies as data, and has no timeout, so both are handled here. The timeout is UPSTREAM_TIMEOUT plus the
- * slots of the calls queued ahead (the limiter's wait is not MusicBrainz being slow): a slow MusicBrainz is
- * given up in time for enrich to fall back to Discogs.
+ * MusicBrainz through musicbrainz-api, paced here to the public server's 1 request/s (a mirror may go
+ * faster or unthrottled). musicbrainz-api only throws on HTTP 400 and returns other error bodies as data,
+ * and has no timeout, so both are handled here. The timeout runs from when a request leaves, not while it
+ * waits its turn: a slow MusicBrainz is given up in time for enrich to fall back to Discogs.
  */
 
 export interface ReleaseCredits {
@@ -63,8 +62,29 @@ function identity(options: MusicBrainzOptions) {
   return { appName: options.appName, appVersion: options.appVersion, appContactInfo: options.contact ?? '' };
 }
 
-/** Seconds per rate-limit period: a little over one. */
-const MARGIN = 1.05;
+/**
+ * Runs work one at a time, each leaving `periodMs` after the previous answer came back. MusicBrainz counts
+ * requests as they arrive; spacing departures instead (as musicbrainz-api's limiter does) lets a request held
+ * up on its way (a busy event loop, the network) arrive closer to the next than the limit, and both get 503.
+ * The price is one round trip per request.
+ */
+function pacedQueue(periodMs: number) {
+  let turn: Promise<unknown> = Promise.resolve();
+  let nextAt = 0;
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(async () => {
+      const wait = nextAt - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        return await work();
+      } finally {
+        nextAt = performance.now() + periodMs;
+      }
+    });
+    turn = run.catch(() => undefined);
+    return run;
+  };
+}
 
 export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrainzService {
   const logger = options.logger.child({ svc: 'musicbrainz' });
@@ -75,30 +95,30 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
   const settings = {
     ...identity(options),
     baseUrl: options.url,
-    disableRateLimiting: options.ratePerSecond === null,
-    // [requests, seconds]: for 1/s this spaces requests a second apart instead of allowing bursts. The 5 %
-    // margin is for MusicBrainz, which counts requests as they arrive: a request held up on its way (a busy
-    // event loop, the network) arrives closer to the next one than they left, and 503s both.
-    rateLimit:
-      options.ratePerSecond === null
-        ? undefined
-        : ([Math.max(1, Math.floor(options.ratePerSecond)), MARGIN] as [number, number]),
+    // Paced by pacedQueue below, which keeps the limit as MusicBrainz measures it.
+    disableRateLimiting: true,
   };
-  const slotMs =
-    options.ratePerSecond === null ? 0 : (1000 * MARGIN) / Math.max(1, Math.floor(options.ratePerSecond));
-  let inFlight = 0;
+  const paced =
+    options.ratePerSecond === null
+      ? <T>(work: () => Promise<T>) => work()
+      : pacedQueue(1000 / Math.max(1, Math.floor(options.ratePerSecond)));
 
-  async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {
+  /** One request, given up after UPSTREAM_TIMEOUT (musicbrainz-api has no timeout of its own). */
+  async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const queuedAhead = inFlight++;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new UpstreamError('musicbrainz', 'timeout', what)),
-        options.timeoutMs + (queuedAhead + 1) * slotMs,
-      );
+      timer = setTimeout(() => reject(new UpstreamError('musicbrainz', 'timeout', what)), options.timeoutMs);
     });
     try {
-      const result = await Promise.race([work(), timeout]);
+      return await Promise.race([work(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {
+    try {
+      const result = await paced(() => timed(what, work));
       if (result && typeof result.error === 'string') {
         if (/not found/i.test(result.error)) return null;
         // 503 after musicbrainz-api's own retries: the rate limit or an overloaded server.
@@ -116,9 +136,6 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
               : new UpstreamError('musicbrainz', 'unreachable', what);
       logger.warn({ what, kind: mapped.kind }, 'musicbrainz call failed');
       throw mapped;
-    } finally {
-      inFlight--;
-      clearTimeout(timer);
     }
   }
 
