@@ -65,3 +65,13 @@ export function addSampleJazz(lib: Library): void {
     });
   }
 }
+
+/** The real fixtures' placeholder users, as the people a demo shows (tests keep the fixtures as captured). */
+const DEMO_NAMES: Record<string, string> = { user1: 'Jordan', user2: 'Priya' };
+
+/** `value` (users, history, activity) with "user1" and "user2" renamed wherever they appear. */
+export function withDemoNames<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value).replace(/\buser[12]\b/g, (name) => DEMO_NAMES[name] as string),
+  ) as T;
+}

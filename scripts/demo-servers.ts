@@ -8,13 +8,16 @@ import { createLogger } from '../src/logger.ts';
 import type { Logger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
-import { addSampleJazz } from '../fakes/demo-library.ts';
+import { addSampleJazz, withDemoNames } from '../fakes/demo-library.ts';
 import { startDiscogsFake } from '../fakes/discogs.ts';
 import { startDockerFake } from '../fakes/docker.ts';
+import type { DockerFake } from '../fakes/docker.ts';
 import { generateHistory, generateLibrary, sampleUsers } from '../fakes/library.ts';
 import { startMusicBrainzFake } from '../fakes/musicbrainz.ts';
 import { startPlexFake } from '../fakes/plex.ts';
+import type { PlexFake } from '../fakes/plex.ts';
 import { sampleActivity } from '../fakes/tautulli-sessions.ts';
+import { tautulliUsers } from '../fakes/tautulli-history.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 
 /**
@@ -27,19 +30,25 @@ import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
  */
 export async function startDemoServers(name: string): Promise<{
   deps: { config: Config; services: Services; logger: Logger };
+  /** The sample Plex and Docker engine, for the demo's `crash`. */
+  plex: PlexFake;
+  docker: DockerFake;
   close(): Promise<void>;
 }> {
   const library = generateLibrary({ artists: 40, albumsPerArtist: [2, 6], tracksPerAlbum: [4, 12], seed: 1 });
   addSampleJazz(library);
-  const users = sampleUsers();
+  const users = withDemoNames(sampleUsers());
   const history = generateHistory(library, users, {
     playsPerUser: users.map((u) => (u.friendlyName === 'Alex' ? 3000 : 800)),
     // The year up to now, so "this week" and "this month" in top lists and the digest have plays.
     startTime: Math.floor(Date.now() / 1000) - 366 * 86_400,
   });
   const plex = await startPlexFake(library);
-  const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, { history });
-  tautulli.activity = sampleActivity() as typeof tautulli.activity;
+  const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, {
+    history,
+    users: withDemoNames(tautulliUsers(users)),
+  });
+  tautulli.activity = withDemoNames(sampleActivity()) as typeof tautulli.activity;
   const [musicbrainz, discogs, docker] = await Promise.all([
     startMusicBrainzFake(),
     startDiscogsFake(),
@@ -56,6 +65,8 @@ export async function startDemoServers(name: string): Promise<{
       MUSICBRAINZ_RATE_LIMIT: 'off',
       DISCOGS_URL: discogs.url,
       DOCKER_HOST: `unix://${docker.socketPath}`,
+      // Where the monitor would post; the demo prints its alerts instead (`crash`).
+      DISCORD_ALERT_CHANNEL_ID: '100000000000000001',
       DATA_DIR: mkdtempSync(join(tmpdir(), `autoalex-${name}-`)),
       LOG_LEVEL: 'warn',
     },
@@ -70,6 +81,8 @@ export async function startDemoServers(name: string): Promise<{
   await services.history.sync();
   return {
     deps: { config, services, logger },
+    plex,
+    docker,
     async close() {
       services.close();
       await Promise.all([

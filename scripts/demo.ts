@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { replyToText } from '../src/reply-text.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
+import { crashAndRecover } from './demo-crash.ts';
 import { startDemoServers } from './demo-servers.ts';
 
 /**
@@ -9,9 +10,14 @@ import { startDemoServers } from './demo-servers.ts';
  * streams and a year of play history — no credentials needed. Type `/alex usage` or `!alex usage`;
  * `npm run demo -- "/alex usage"` runs one line and exits.
  */
-const { deps, close } = await startDemoServers('demo');
+const demo = await startDemoServers('demo');
+const { deps, close } = demo;
 
 async function run(line: string): Promise<void> {
+  if (line.trim().toLowerCase() === 'crash') {
+    await crashAndRecover(demo, (text) => console.log(`${text}\n`));
+    return;
+  }
   const { reply } = await runCommandLine(line, deps);
   console.log(`${replyToText(reply)}\n`);
 }
@@ -25,8 +31,9 @@ if (lines.length > 0) {
     'Try: /alex usage · /alex completion Skrillex · /alex completion artist:"System of a Down" user:Alex',
   );
   console.log(
-    '     /alex compare Skrillex user_a:Sam user_b:Alex · !plex help   (Ctrl+D or "exit" to quit)\n',
+    '     /alex compare Skrillex user_a:Sam user_b:Alex · !plex help · crash (Plex dies, the monitor alerts)',
   );
+  console.log('     (Ctrl+D or "exit" to quit)\n');
   const prompt = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   prompt.prompt();
   for await (const line of prompt) {

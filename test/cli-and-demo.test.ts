@@ -127,6 +127,25 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/Top artists — everyone, this week\n│ 1\. /);
     expect(stdout).toMatch(/Listening digest — this month\n│ (?!No music)/);
   }, 120_000);
+  it('shows a Plex crash with `crash`: the real monitor alerts with the container log, then posts the recovery', async () => {
+    const { code, stdout } = await run('scripts/demo.ts', ['crash', '/alex status']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\[alert channel\]\n┌ 🔴 Plex is down\n/);
+    expect(stdout).toContain('Container binhex-plexpass: running (unhealthy)');
+    expect(stdout).toMatch(/\(attachment plex-incident-1\.log, \d+ bytes\)/);
+    expect(stdout).toMatch(/\[alert channel, replying to post #1\]\n┌ 🟢 Plex is back\n/);
+    expect(stdout).toMatch(/Recent incidents: #1 <t:\d+:f> · \d+s · connection closed/);
+  }, 60_000);
+
+  it("shows people, not the fixtures' placeholder names, in usage and leaderboards", async () => {
+    const { stdout } = await run('scripts/demo.ts', [
+      '/alex usage',
+      '/alex top user:all',
+      '/alex link Jordan',
+    ]);
+    expect(stdout).not.toMatch(/\buser[12]\b/);
+    expect(stdout).toContain('Jordan');
+  }, 60_000);
 });
 
 describe('scripts/render-cards.ts', () => {
