@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import type { Config } from '../src/config.ts';
@@ -8,6 +9,7 @@ import { createLogger } from '../src/logger.ts';
 import type { Logger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
+import { synthStemTrack } from '../fakes/audio.ts';
 import { addSampleJazz, withDemoNames } from '../fakes/demo-library.ts';
 import { startDiscogsFake } from '../fakes/discogs.ts';
 import { startDockerFake } from '../fakes/docker.ts';
@@ -19,6 +21,11 @@ import type { PlexFake } from '../fakes/plex.ts';
 import { sampleActivity } from '../fakes/tautulli-sessions.ts';
 import { tautulliUsers } from '../fakes/tautulli-history.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+
+const DEMO_SEPARATOR = fileURLToPath(new URL('../fakes/demucs/fake-demucs.mjs', import.meta.url));
+/** Printed with every remix the demo makes: its stems are test tones, not a separation of music. */
+export const DEMO_SEPARATOR_LABEL =
+  '🧪 demo separator: not Demucs. The stems are test tones, not your music.';
 
 /**
  * The sample servers of `npm run demo` (and the README's cards): Plex with a generated music library that
@@ -43,7 +50,12 @@ export async function startDemoServers(name: string): Promise<{
     // The year up to now, so "this week" and "this month" in top lists and the digest have plays.
     startTime: Math.floor(Date.now() / 1000) - 366 * 86_400,
   });
-  const plex = await startPlexFake(library);
+  const dataDir = mkdtempSync(join(tmpdir(), `autoalex-${name}-`));
+  // Every track plays as the same 8 s of four test tones, one per stem: what the stand-in separator can split.
+  const tones = join(dataDir, 'tones.flac');
+  await synthStemTrack(tones, 8);
+  const audio = readFileSync(tones);
+  const plex = await startPlexFake(library, { partData: () => audio });
   const tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY, {
     history,
     users: withDemoNames(tautulliUsers(users)),
@@ -67,7 +79,9 @@ export async function startDemoServers(name: string): Promise<{
       DOCKER_HOST: `unix://${docker.socketPath}`,
       // Where the monitor would post; the demo prints its alerts instead (`crash`).
       DISCORD_ALERT_CHANNEL_ID: '100000000000000001',
-      DATA_DIR: mkdtempSync(join(tmpdir(), `autoalex-${name}-`)),
+      DATA_DIR: dataDir,
+      // The stand-in separator: Demucs's command line and progress, but it "separates" the test tones only.
+      DEMUCS_COMMAND: `"${process.execPath}" "${DEMO_SEPARATOR}"`,
       LOG_LEVEL: 'warn',
     },
     'cli',

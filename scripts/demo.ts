@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { replyToText } from '../src/reply-text.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
 import { crashAndRecover } from './demo-crash.ts';
-import { startDemoServers } from './demo-servers.ts';
+import { DEMO_SEPARATOR_LABEL, startDemoServers } from './demo-servers.ts';
 
 /**
  * `npm run demo`: Autoalex against built-in sample servers — Plex with a generated music library that
@@ -19,7 +19,8 @@ async function run(line: string): Promise<void> {
     return;
   }
   const { reply } = await runCommandLine(line, deps);
-  console.log(`${replyToText(reply)}\n`);
+  const remix = /^\s*(?:\/alex\s+|!alex\s+|!plex\s+)?(?:boost|reduce)\b/i.test(line);
+  console.log(`${remix ? `${DEMO_SEPARATOR_LABEL}\n` : ''}${replyToText(reply)}\n`);
 }
 
 const lines = process.argv.slice(2);

@@ -109,13 +109,12 @@ describe('npm run demo', () => {
     expect(examples.length).toBeGreaterThan(30);
     const { code, stdout } = await run('scripts/demo.ts', examples);
     expect(code).toBe(0);
-    // What a sample server that cannot answer, a title missing from the sample library or an empty history
-    // would print. Not covered yet: boost and reduce, which answer "AI remix is not installed" in the demo
-    // (no stand-in separator yet, issue 20).
+    // What a sample server that cannot answer, a title missing from the sample library, an empty history or
+    // a missing separator would print.
     const failures = stdout
       .split('\n')
       .filter((line) =>
-        /unreachable|cannot be reached|No (album|artist|track) matches|still loading|No music was played|does not take|Several \w+ match/i.test(
+        /unreachable|cannot be reached|No (album|artist|track) matches|still loading|No music was played|does not take|Several \w+ match|not installed|Demucs (could|does|refused)/i.test(
           line,
         ),
       );
@@ -126,6 +125,11 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/Container: `binhex-plexpass`: running/);
     expect(stdout).toMatch(/Top artists — everyone, this week\n│ 1\. /);
     expect(stdout).toMatch(/Listening digest — this month\n│ (?!No music)/);
+    // boost and reduce remix through the stand-in separator, and say so every time.
+    const remixes = examples.filter((e) => /\b(boost|reduce)\b/.test(e)).length;
+    expect(remixes).toBeGreaterThanOrEqual(6);
+    expect(stdout.split('🧪 demo separator: not Demucs.').length - 1).toBe(remixes);
+    expect(stdout).toMatch(/\(attachment System of a Down - Chop Suey_ \(vocals -60 dB\)\.mp3, \d+ bytes\)/);
   }, 120_000);
   it('shows a Plex crash with `crash`: the real monitor alerts with the container log, then posts the recovery', async () => {
     const { code, stdout } = await run('scripts/demo.ts', ['crash', '/alex status']);
