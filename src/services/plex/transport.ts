@@ -1,12 +1,14 @@
-import { PlexServer } from '@ctrl/plex';
-import { UpstreamError } from '../../errors.ts';
+import { X_PLEX_IDENTIFIER } from '@ctrl/plex';
+import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { VERSION } from '../../version.ts';
+import { readBody } from '../http-body.ts';
 import { itemContainer } from './schema.ts';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
 /**
- * Maps ofetch failures (what @ctrl/plex uses) to UpstreamError kinds. Only the status and error codes are
+ * Maps fetch failures and HTTP statuses to UpstreamError kinds. Only the status and error codes are
  * kept: the request URL can carry the token.
  */
 export function toPlexError(error: unknown): UpstreamError {
@@ -35,7 +37,11 @@ export function toPlexError(error: unknown): UpstreamError {
   return new UpstreamError('plex', 'bad_response', error instanceof Error ? error.name : 'unknown failure');
 }
 
-/** What every Plex call goes through: @ctrl/plex's query (token header, JSON, timeout), errors mapped. */
+/**
+ * What every Plex call goes through: token header, JSON, errors mapped, and ONE deadline for the whole
+ * exchange. @ctrl/plex's query (ofetch) clears its timer once the headers arrive, and undici then waits up
+ * to 300 s for a stalled body; here the signal stays armed until the last byte is read.
+ */
 export function createPlexTransport(options: {
   baseUrl: string;
   token: string;
@@ -43,17 +49,34 @@ export function createPlexTransport(options: {
   logger: Logger;
 }) {
   const logger = options.logger.child({ svc: 'plex' });
-  const server = new PlexServer(options.baseUrl, options.token, options.timeoutMs);
+  const headers = {
+    Accept: 'application/json',
+    'X-Plex-Token': options.token,
+    'X-Plex-Product': 'Autoalex',
+    'X-Plex-Version': VERSION,
+    'X-Plex-Client-Identifier': X_PLEX_IDENTIFIER,
+  };
 
   async function request(path: string, method: HttpMethod = 'get'): Promise<unknown> {
     const started = performance.now();
     const route = path.split('?')[0];
+    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const body: unknown = await server.query(path, method);
+      // As @ctrl/plex did: the path replaces any path of the base URL.
+      const response = await fetch(new URL(path, options.baseUrl), {
+        method: method.toUpperCase(),
+        headers,
+        signal: deadline,
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw toPlexError({ status: response.status });
+      }
+      const text = (await readBody(response, { service: 'plex' })).toString('utf8');
       logger.debug({ method, path: route, ms: Math.round(performance.now() - started) }, 'plex call');
-      return body;
+      return parseJson(text);
     } catch (error) {
-      const mapped = toPlexError(error);
+      const mapped = deadline.aborted ? deadlineError('plex', options.timeoutMs) : toPlexError(error);
       logger.warn({ method, path: route, kind: mapped.kind, status: mapped.status }, 'plex call failed');
       throw mapped;
     }
@@ -94,3 +117,13 @@ export function createPlexTransport(options: {
 }
 
 export type PlexTransport = ReturnType<typeof createPlexTransport>;
+
+/** JSON when it is JSON; otherwise the text itself (an empty write answer, an HTML page), for the schema to refuse. */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

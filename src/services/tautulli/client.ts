@@ -1,7 +1,7 @@
 import axios, { isAxiosError } from 'axios';
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { UpstreamError } from '../../errors.ts';
+import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { toUpstreamError } from '../http-errors.ts';
 import { parseActivity } from './activity.ts';
@@ -65,9 +65,10 @@ export interface TautulliService {
 
 export function createTautulliService(options: TautulliOptions): TautulliService {
   const logger = options.logger.child({ svc: 'tautulli' });
+  // No axios `timeout`: it is an idle timer, which a body dripping a byte a second never trips. Each call
+  // gets one deadline instead (a signal axios honours until the body is read).
   const http = axios.create({
     baseURL: `${options.baseUrl}/api/v2`,
-    timeout: options.timeoutMs,
     params: { apikey: options.apiKey },
     // Envelope errors come with 4xx statuses; they are read below rather than thrown by axios.
     validateStatus: () => true,
@@ -123,8 +124,13 @@ export function createTautulliService(options: TautulliOptions): TautulliService
 
   async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const started = performance.now();
+    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const response = await http.get('', { params: { cmd, ...params }, responseType: 'json' });
+      const response = await http.get('', {
+        params: { cmd, ...params },
+        responseType: 'json',
+        signal: deadline,
+      });
       const body = envelope.safeParse(response.data);
       const message = body.success ? (body.data.response.message ?? '') : '';
       logger.debug(
@@ -152,7 +158,9 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       }
       return body.data.response.data;
     } catch (error) {
-      const mapped = toUpstreamError('tautulli', error);
+      const mapped = deadline.aborted
+        ? deadlineError('tautulli', options.timeoutMs)
+        : toUpstreamError('tautulli', error);
       logger.warn(
         { cmd, kind: mapped.kind, status: mapped.status, detail: mapped.message },
         'tautulli call failed',
@@ -175,7 +183,7 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       const key = `${img}@${size.width}x${size.height}`;
       const hit = images.get(key);
       if (hit) return hit;
-      const data = await fetchImage(http, logger, img, size);
+      const data = await fetchImage(http, logger, img, size, options.timeoutMs);
       if (data) {
         // Insertion order makes the Map a simple LRU: drop the oldest when full.
         if (images.size >= IMAGE_CACHE_ENTRIES) images.delete(images.keys().next().value as string);
@@ -223,11 +231,13 @@ async function fetchImage(
   logger: Logger,
   img: string,
   size: { width: number; height: number },
+  timeoutMs: number,
 ): Promise<Buffer | null> {
   try {
     const response = await http.get<ArrayBuffer>('', {
       params: { cmd: 'pms_image_proxy', img, width: size.width, height: size.height, fallback: 'cover' },
       responseType: 'arraybuffer',
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const type = String(response.headers['content-type'] ?? '');
     if (response.status !== 200 || !type.startsWith('image/')) return null;
