@@ -1,3 +1,4 @@
+import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { IndexItem, PlexService } from '../plex/client.ts';
 import { chosenMusicSections, PLEX_TYPE } from '../plex/client.ts';
@@ -26,8 +27,12 @@ export interface LibraryIndex {
   readonly sections: readonly string[];
   /** Rebuilds from Plex; concurrent calls share one build. A failed build keeps the previous index. */
   refresh(): Promise<void>;
-  /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
-  ready(): Promise<void>;
+  /**
+   * Builds once if nothing was ever built; throws why when there is still no index (Plex down, not
+   * configured). With `waitMs` (what commands pass), a first build still running after that long is left to
+   * finish in the background and the call throws "the library is still loading" instead of waiting on it.
+   */
+  ready(waitMs?: number): Promise<void>;
   /**
    * A lookup missed (maybe the item was just added): starts a rebuild in the background unless one started
    * in the last `MISS_REFRESH_MS`. Never waits for it. Returns whether one started.
@@ -47,6 +52,11 @@ export interface LibraryIndex {
 
 /** A miss starts at most one background rebuild per this long (a typo must not rebuild the index each time). */
 export const MISS_REFRESH_MS = 5 * 60_000;
+/**
+ * How long a command waits for the first build before answering that the library is still loading: a big
+ * library takes half a minute, and a Plex that drips its pages much longer.
+ */
+export const READY_WAIT_MS = 3000;
 /** Autocomplete's scans stop after this long: Discord waits 3 s, users feel 100 ms, p99 must stay flat. */
 const SEARCH_BUDGET_MS = 10;
 const KINDS = ['artist', 'album', 'track'] as const;
@@ -126,12 +136,15 @@ export function createLibraryIndex(options: {
   let snapshot: Snapshot | null = null;
   let building: Promise<void> | null = null;
   let lastStarted = Number.NEGATIVE_INFINITY;
+  /** Items the build in progress has read so far (what "still loading" reports). */
+  let loaded = 0;
   /** Items Plex's search confirmed since the last build, so their keys resolve until the next one has them. */
   const confirmed = new Map<string, IndexEntry>();
 
   async function build(): Promise<void> {
     const started = performance.now();
     const pacer = createPacer();
+    loaded = 0;
     const columns: Record<EntryKind, Columns> = {
       artist: emptyColumns(),
       album: emptyColumns(),
@@ -151,6 +164,7 @@ export function createLibraryIndex(options: {
       for (const kind of KINDS) {
         const c = columns[kind];
         await options.plex.walkSection(section.id, PLEX_TYPE[kind], async (items) => {
+          loaded += items.length;
           for (let i = 0; i < items.length; i++) {
             const item = items[i] as IndexItem;
             if (!KEY.test(item.ratingKey)) {
@@ -214,8 +228,20 @@ export function createLibraryIndex(options: {
         });
       return building;
     },
-    async ready() {
-      if (snapshot === null) await index.refresh();
+    async ready(waitMs = Number.POSITIVE_INFINITY) {
+      if (snapshot !== null) return;
+      const build = index.refresh();
+      if (waitMs === Number.POSITIVE_INFINITY) return build;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+      const outcome = await Promise.race([build.then(() => 'built' as const), late]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (outcome === 'late') {
+        throw new UserFacingError(
+          `The library is still loading from Plex (${loaded.toLocaleString('en-US')} items so far). Try again in a minute.`,
+        );
+      }
     },
     refreshSoon() {
       if (building || Date.now() - lastStarted < MISS_REFRESH_MS) return false;
