@@ -14,7 +14,7 @@ export type FailureMode =
   | { kind: 'stall-body' }
   // The real answer's status and headers at once, then its body `bytes` bytes (default 1) every `intervalMs`.
   | { kind: 'drip'; intervalMs: number; bytes?: number }
-  // 200 JSON whose body is `bytes` long (one long string), sent as fast as the client reads it.
+  // 200 JSON, chunked, whose body is `bytes` long (one long string), sent as fast as the client reads it.
   | { kind: 'flood'; bytes: number };
 
 export interface RecordedHttpRequest {
@@ -155,15 +155,13 @@ function heldBack(
   return res;
 }
 
-/** A huge JSON answer, written as the client drains it (a 150 MB activity or allLeaves). */
+/** A huge JSON answer, written as fast as the client drains it (a 150 MB activity or allLeaves). */
 function flood(res: ServerResponse, bytes: number): void {
   const head = '{"pad":"';
   const tail = '"}';
   const chunk = Buffer.alloc(64 * 1024, 'x');
-  res.writeHead(200, {
-    'content-type': 'application/json',
-    'content-length': String(Math.max(bytes, head.length + tail.length)),
-  });
+  // Chunked, with no content-length to refuse it by up front: the client has to count as it reads.
+  res.writeHead(200, { 'content-type': 'application/json' });
   res.write(head);
   let left = bytes - head.length - tail.length;
   const pump = () => {

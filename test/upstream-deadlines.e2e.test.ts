@@ -130,3 +130,46 @@ describe('the first library index build', () => {
     }
   });
 });
+
+// Issue 15 item 8: a 150 MB activity or allLeaves held the event loop for seconds and pushed RSS to ~800 MB.
+describe('huge answers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // A generous timeout: these answers must be refused for their size, not for their time.
+    h = await startHarness({
+      library: generateLibrary({ artists: 30, albumsPerArtist: [1, 3], tracksPerAlbum: [3, 8], seed: 9 }),
+      env: { UPSTREAM_TIMEOUT: '20' },
+    });
+    await h.services.library.ready();
+  });
+  afterAll(() => h.stop());
+
+  const FLOOD = { kind: 'flood', bytes: 150 * 1024 * 1024 } as const;
+
+  it('a 150 MB activity from Tautulli is refused at 8 MB with words saying so', async () => {
+    h.tautulli.failureFor = (req) => (req.query.cmd === 'get_activity' ? FLOOD : undefined);
+    try {
+      const reply = await prefix(h, '!alex usage');
+      expect(reply.text).toBe(
+        'Tautulli sent more than 8 MB for one request, more than Autoalex accepts. An admin can find which request in the logs.',
+      );
+      expect(reply.ms).toBeLessThan(3000);
+      expect(h.logs()).toMatch(/"cmd":"get_activity".*answer to get_activity over 8388608 bytes/);
+    } finally {
+      h.tautulli.failureFor = undefined;
+    }
+  });
+
+  it("a 150 MB page of an artist's tracks from Plex is refused at 32 MB with words saying so", async () => {
+    h.plex!.failureFor = (req) => (req.path.startsWith('/library/metadata/') ? FLOOD : undefined);
+    try {
+      const reply = await prefix(h, '!alex completion Skrillex user:all');
+      expect(reply.text).toBe(
+        'Plex sent more than 32 MB for one request, more than Autoalex accepts. An admin can find which request in the logs.',
+      );
+      expect(reply.ms).toBeLessThan(6000);
+    } finally {
+      h.plex!.failureFor = undefined;
+    }
+  });
+});

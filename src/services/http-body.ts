@@ -14,7 +14,7 @@ export async function readBody(
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(options.service, max, options.what);
+    throw tooLargeError(options.service, max, options.what);
   }
   if (!response.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
@@ -26,20 +26,24 @@ export async function readBody(
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(options.service, max, options.what);
+      throw tooLargeError(options.service, max, options.what);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
 }
 
-function tooLarge(service: UpstreamService, maxBytes: number, what = 'this request'): UpstreamError {
+/**
+ * An answer refused for its size (a 150 MB activity or allLeaves would hold the event loop for seconds and
+ * take most of a small container's memory). `what` (a route or command, no query) is for the log.
+ */
+export function tooLargeError(service: UpstreamService, maxBytes: number, what = 'a request'): UpstreamError {
   const mb = Math.round(maxBytes / 1024 / 1024);
   return new UpstreamError(
     service,
     'bad_response',
     `answer to ${what} over ${maxBytes} bytes`,
     undefined,
-    `${UPSTREAM_SERVICES[service]}'s answer to ${what} was larger than ${mb} MB, more than Autoalex accepts. Ask for less (a single artist or album) or check the server.`,
+    `${UPSTREAM_SERVICES[service]} sent more than ${mb} MB for one request, more than Autoalex accepts. An admin can find which request in the logs.`,
   );
 }

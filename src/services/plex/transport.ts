@@ -8,6 +8,13 @@ import { itemContainer } from './schema.ts';
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
 /**
+ * The largest answers Plex may send: a page of a paged list (5,000 full tracks are 6 to 12 MB) and any other
+ * call (one item, sections, search, a write's answer). Beyond them the body is refused as it arrives.
+ */
+export const MAX_PAGE_BYTES = 32 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
  * Maps fetch failures and HTTP statuses to UpstreamError kinds. Only the status and error codes are
  * kept: the request URL can carry the token.
  */
@@ -57,7 +64,11 @@ export function createPlexTransport(options: {
     'X-Plex-Client-Identifier': X_PLEX_IDENTIFIER,
   };
 
-  async function request(path: string, method: HttpMethod = 'get'): Promise<unknown> {
+  async function request(
+    path: string,
+    method: HttpMethod = 'get',
+    maxBytes = MAX_ANSWER_BYTES,
+  ): Promise<unknown> {
     const started = performance.now();
     const route = path.split('?')[0];
     const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -72,12 +83,15 @@ export function createPlexTransport(options: {
         await response.body?.cancel().catch(() => undefined);
         throw toPlexError({ status: response.status });
       }
-      const text = (await readBody(response, { service: 'plex' })).toString('utf8');
+      const text = (await readBody(response, { service: 'plex', maxBytes, what: route })).toString('utf8');
       logger.debug({ method, path: route, ms: Math.round(performance.now() - started) }, 'plex call');
       return parseJson(text);
     } catch (error) {
       const mapped = deadline.aborted ? deadlineError('plex', options.timeoutMs) : toPlexError(error);
-      logger.warn({ method, path: route, kind: mapped.kind, status: mapped.status }, 'plex call failed');
+      logger.warn(
+        { method, path: route, kind: mapped.kind, status: mapped.status, detail: mapped.message },
+        'plex call failed',
+      );
       throw mapped;
     }
   }
@@ -104,7 +118,7 @@ export function createPlexTransport(options: {
   ) {
     for (let start = 0; ; start += pageSize) {
       const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
-      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`);
+      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`, 'get', MAX_PAGE_BYTES);
       const container = parse(itemContainer, body, path).MediaContainer;
       const raw = container.Metadata ?? [];
       await onPage(raw);

@@ -3,6 +3,7 @@ import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { tooLargeError } from '../http-body.ts';
 import { toUpstreamError } from '../http-errors.ts';
 import { parseActivity } from './activity.ts';
 import type { Activity } from './activity.ts';
@@ -21,6 +22,13 @@ export interface DayRange {
 const IMAGE_CACHE_ENTRIES = 64;
 const PLAYS_CACHE_ENTRIES = 32;
 export const PLAYS_CACHE_TTL_MS = 60_000;
+/**
+ * The largest answers taken from Tautulli, by command: a history page of 5,000 rows is a few MB, an activity
+ * a few KB per stream; anything else is small. Beyond them axios stops reading (`maxContentLength`).
+ */
+const MAX_ANSWER_BYTES: Record<string, number> = { get_history: 64 * 1024 * 1024 };
+const MAX_OTHER_BYTES = 8 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /** get_history pages in flight at once: Tautulli serves requests on several threads. */
 const HISTORY_PARALLEL_PAGES = 3;
 
@@ -125,11 +133,13 @@ export function createTautulliService(options: TautulliOptions): TautulliService
   async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const started = performance.now();
     const deadline = AbortSignal.timeout(options.timeoutMs);
+    const maxBytes = MAX_ANSWER_BYTES[cmd] ?? MAX_OTHER_BYTES;
     try {
       const response = await http.get('', {
         params: { cmd, ...params },
         responseType: 'json',
         signal: deadline,
+        maxContentLength: maxBytes,
       });
       const body = envelope.safeParse(response.data);
       const message = body.success ? (body.data.response.message ?? '') : '';
@@ -160,7 +170,9 @@ export function createTautulliService(options: TautulliOptions): TautulliService
     } catch (error) {
       const mapped = deadline.aborted
         ? deadlineError('tautulli', options.timeoutMs)
-        : toUpstreamError('tautulli', error);
+        : tooLarge(error)
+          ? tooLargeError('tautulli', maxBytes, cmd)
+          : toUpstreamError('tautulli', error);
       logger.warn(
         { cmd, kind: mapped.kind, status: mapped.status, detail: mapped.message },
         'tautulli call failed',
@@ -238,6 +250,7 @@ async function fetchImage(
       params: { cmd: 'pms_image_proxy', img, width: size.width, height: size.height, fallback: 'cover' },
       responseType: 'arraybuffer',
       signal: AbortSignal.timeout(timeoutMs),
+      maxContentLength: MAX_IMAGE_BYTES,
     });
     const type = String(response.headers['content-type'] ?? '');
     if (response.status !== 200 || !type.startsWith('image/')) return null;
@@ -246,4 +259,9 @@ async function fetchImage(
     if (isAxiosError(error)) logger.debug({ code: error.code }, 'image proxy failed');
     return null;
   }
+}
+
+/** axios's refusal of a body over `maxContentLength` (an AxiosError with only this message to tell it by). */
+function tooLarge(error: unknown): boolean {
+  return isAxiosError(error) && error.message.startsWith('maxContentLength size of');
 }
