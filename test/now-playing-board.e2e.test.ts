@@ -283,6 +283,9 @@ describe('the live now-playing board', () => {
     await board.tick();
     expect(performance.now() - started).toBeLessThan(3500);
     expect(edits(since)).toHaveLength(1);
+    expect(edits(since)[0]!.json.content).toMatch(
+      /^📡 \*\*Live on Plex\*\* · Tautulli not answering since <t:\d+:t>$/,
+    );
     expect(edits(since)[0]!.json.embeds[0].description).toMatch(
       /^Tautulli did not answer within 2 s\. It may be busy; try again in a moment\.\n\nSince <t:\d+:t>/,
     );

@@ -1,5 +1,6 @@
 import { activityReply } from '../components/usage.ts';
-import { describeFailure } from '../errors.ts';
+import { describeFailure, UpstreamError } from '../errors.ts';
+import type { UpstreamErrorKind } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import {
   BOARD_HEADER,
@@ -33,7 +34,7 @@ export function createNowPlayingBoard(): NowPlayingBoard {
   let messageId: string | undefined;
   let searched = false;
   let shownHash: string | undefined;
-  let down: { since: number; reason: string } | undefined;
+  let down: { since: number; reason: string; kind: UpstreamErrorKind | undefined } | undefined;
   let presence: string | null | undefined;
   let stopped = false;
   let inFlight: Promise<void> | undefined;
@@ -51,8 +52,12 @@ export function createNowPlayingBoard(): NowPlayingBoard {
       };
     } catch (error) {
       // The first failure's time and words stay for the whole outage: one edit (and one log line) for it.
-      down ??= { since: Date.now(), reason: describeFailure(error, ctx.logger) };
-      return { reply: boardDownReply(down.reason, down.since), presence: null };
+      down ??= {
+        since: Date.now(),
+        reason: describeFailure(error, ctx.logger),
+        kind: error instanceof UpstreamError ? error.kind : undefined,
+      };
+      return { reply: boardDownReply(down.reason, down.since, down.kind), presence: null };
     }
   }
 
