@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { plexCheck, tautulliCheck } from '../src/services/upstream-checks.ts';
 import { generateLibrary } from '../fakes/library.ts';
+import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import type { Library } from '../fakes/library.ts';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { startHarness } from './helpers/harness.ts';
@@ -171,5 +173,27 @@ describe('huge answers', () => {
     } finally {
       h.plex!.failureFor = undefined;
     }
+  });
+});
+
+describe('the start-up checks', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      library: generateLibrary({ artists: 5, albumsPerArtist: [1, 2], tracksPerAlbum: [3, 4], seed: 9 }),
+    });
+  });
+  afterAll(() => h.stop());
+
+  it('name a body that stalls after the headers as no answer in time, not as some other server', async () => {
+    h.plex!.failure = { kind: 'stall-body' };
+    h.tautulli.failure = { kind: 'stall-body' };
+    const host = (url: string) => new URL(url).host;
+    await expect(plexCheck(h.plex!.url, h.plex!.token, 500).run()).rejects.toThrow(
+      `${host(h.plex!.url)} did not answer in time`,
+    );
+    await expect(tautulliCheck(h.tautulli.url, FAKE_TAUTULLI_API_KEY, 500).run()).rejects.toThrow(
+      `${host(h.tautulli.url)} did not answer in time`,
+    );
   });
 });
