@@ -9,7 +9,13 @@ export type FailureMode =
   | { kind: 'status'; status: number; body?: string; contentType?: string }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed' } // 200 with a body that is not what the API sends
-  | { kind: 'lost-answer' }; // the request takes effect, but its answer never comes (the connection stays open)
+  | { kind: 'lost-answer' } // the request takes effect, but its answer never comes (the connection stays open)
+  // The real answer's status and headers at once, then half its body, then nothing (the connection stays open).
+  | { kind: 'stall-body' }
+  // The real answer's status and headers at once, then its body `bytes` bytes (default 1) every `intervalMs`.
+  | { kind: 'drip'; intervalMs: number; bytes?: number }
+  // 200 JSON, chunked, whose body is `bytes` long (one long string), sent as fast as the client reads it.
+  | { kind: 'flood'; bytes: number };
 
 export interface RecordedHttpRequest {
   method: string;
@@ -93,10 +99,81 @@ async function respond(
       await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
       if (res.destroyed || req.socket.destroyed) return;
       break;
+    case 'stall-body':
+    case 'drip':
+      await handler(recorded, heldBack(res, failure));
+      return;
+    case 'flood':
+      flood(res, failure.bytes);
+      return;
     case 'none':
       break;
   }
   await handler(recorded, res);
+}
+
+/**
+ * Lets the handler answer as usual, but sends its body slowly: the status and headers go out at once (so a
+ * client's wait for the headers is over), then the body is held back ('stall-body': half of it, then nothing;
+ * 'drip': a few bytes per interval until it is all sent).
+ */
+function heldBack(
+  res: ServerResponse,
+  failure: { kind: 'stall-body' } | { kind: 'drip'; intervalMs: number; bytes?: number },
+): ServerResponse {
+  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+  const end = res.end.bind(res) as (chunk?: Buffer) => ServerResponse;
+  const chunks: Buffer[] = [];
+  const collect = (chunk: unknown) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+  };
+  res.write = ((chunk: unknown) => {
+    collect(chunk);
+    return true;
+  }) as ServerResponse['write'];
+  res.end = ((chunk?: unknown) => {
+    collect(chunk);
+    const body = Buffer.concat(chunks);
+    res.flushHeaders();
+    if (failure.kind === 'stall-body') {
+      write(body.subarray(0, Math.floor(body.length / 2)));
+      return res;
+    }
+    const step = failure.bytes ?? 1;
+    let sent = 0;
+    const timer = setInterval(() => {
+      const next = body.subarray(sent, sent + step);
+      sent += next.length;
+      if (sent >= body.length) {
+        clearInterval(timer);
+        end(next);
+      } else write(next);
+    }, failure.intervalMs);
+    res.on('close', () => clearInterval(timer));
+    return res;
+  }) as ServerResponse['end'];
+  return res;
+}
+
+/** A huge JSON answer, written as fast as the client drains it (a 150 MB activity or allLeaves). */
+function flood(res: ServerResponse, bytes: number): void {
+  const head = '{"pad":"';
+  const tail = '"}';
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  // Chunked, with no content-length to refuse it by up front: the client has to count as it reads.
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write(head);
+  let left = bytes - head.length - tail.length;
+  const pump = () => {
+    while (left > 0) {
+      const next = chunk.subarray(0, Math.min(chunk.length, left));
+      left -= next.length;
+      if (!res.write(next)) return void res.once('drain', pump);
+    }
+    res.end(tail);
+  };
+  res.on('close', () => (left = 0));
+  pump();
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -69,6 +69,26 @@ export function isDatabaseBusy(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
+/** What a 5xx means to a user: the server is there but failing, which is not "could not understand". */
+function serverErrorText(name: string, status: number): string {
+  return `${name} answered with a server error (HTTP ${status}). It may be starting up or overloaded; try again in a moment.`;
+}
+
+/**
+ * A request whose whole answer (headers and body) did not arrive within the service's deadline, however it
+ * was stuck: no headers, a body that stalled, or one that dripped in too slowly.
+ */
+export function deadlineError(service: UpstreamService, timeoutMs: number): UpstreamError {
+  const seconds = Number((timeoutMs / 1000).toFixed(1));
+  return new UpstreamError(
+    service,
+    'timeout',
+    `no complete answer within ${timeoutMs} ms`,
+    undefined,
+    `${UPSTREAM_SERVICES[service]} did not answer within ${seconds} s. It may be busy; try again in a moment.`,
+  );
+}
+
 export interface UserMessage {
   text: string;
   /** Set for unexpected errors: the id printed in the log line, so an admin can find it. */
@@ -86,8 +106,13 @@ export function newIncidentId(): string {
 export function toUserMessage(error: unknown): UserMessage {
   if (error instanceof UserFacingError) return { text: error.message };
   if (isDatabaseBusy(error)) return { text: DATABASE_BUSY_TEXT };
-  if (error instanceof UpstreamError)
-    return { text: error.userText ?? KIND_TEXT[error.kind](UPSTREAM_SERVICES[error.service]) };
+  if (error instanceof UpstreamError) {
+    const name = UPSTREAM_SERVICES[error.service];
+    if (error.userText) return { text: error.userText };
+    if (error.kind === 'bad_response' && error.status !== undefined && error.status >= 500)
+      return { text: serverErrorText(name, error.status) };
+    return { text: KIND_TEXT[error.kind](name) };
+  }
   const incidentId = newIncidentId();
   return {
     text: `Something went wrong on Autoalex's side (incident ${incidentId}). An admin can find it in the logs.`,

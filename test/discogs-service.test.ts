@@ -11,12 +11,12 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** `null` = no token (undefined would pick the default). */
-const service = (token: string | null = FAKE_DISCOGS_TOKEN) =>
+const service = (token: string | null = FAKE_DISCOGS_TOKEN, timeoutMs = 3000) =>
   createDiscogsService({
     url: fake.url,
     token: token ?? undefined,
     userAgent: 'Autoalex/test',
-    timeoutMs: 3000,
+    timeoutMs,
     logger: createSilentLogger(),
   });
 
@@ -32,5 +32,19 @@ describe('Discogs service', () => {
   it('does not search without a token (Discogs requires one) and answers null for unknown releases', async () => {
     expect(await service(null).searchRelease('Miles Davis', 'Kind of Blue')).toBeNull();
     expect(await service().releaseCredits(123456789)).toBeNull();
+  });
+
+  it('gives up at its timeout when Discogs sends the headers and then drips the body', async () => {
+    fake.failure = { kind: 'drip', intervalMs: 50 };
+    try {
+      const started = performance.now();
+      await expect(service(FAKE_DISCOGS_TOKEN, 500).releaseCredits(9900002)).rejects.toMatchObject({
+        kind: 'timeout',
+        userText: 'Discogs did not answer within 0.5 s. It may be busy; try again in a moment.',
+      });
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      fake.failure = { kind: 'none' };
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toUserMessage } from '../src/errors.ts';
 import { createLibraryIndex } from '../src/services/library/library-index.ts';
 import { createPlexService } from '../src/services/plex/client.ts';
 import { addArtist, generateLibrary } from '../fakes/library.ts';
@@ -24,6 +25,24 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe('library index builds and swaps', () => {
+  it('gives up a build still walking after its deadline, says so, and keeps no half-built index', async () => {
+    const plex = createPlexService({ baseUrl: fake.url, token: fake.token, timeoutMs: 5000, logger });
+    const library = createLibraryIndex({ plex, logger, sections: [], buildDeadlineMs: 300 });
+    // Every page answers well within its own timeout; it is the walk as a whole that takes too long.
+    fake.failureFor = (req) => (req.path.endsWith('/all') ? { kind: 'slow', delayMs: 200 } : undefined);
+    const started = performance.now();
+    try {
+      const error = await library.refresh().catch((e: unknown) => e);
+      expect(toUserMessage(error).text).toBe(
+        'Plex did not list the whole library within 0.3 s, so the library index was not built. Autoalex tries again later.',
+      );
+    } finally {
+      fake.failureFor = undefined;
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(library.stats()).toEqual({ artists: 0, albums: 0, tracks: 0, builtAt: null });
+  });
+
   it('answers from the old index during a rebuild and swaps the new one in whole', async () => {
     const library = index();
     await library.refresh();

@@ -393,3 +393,24 @@ describe('a hanging Plex while Docker cannot be reached', () => {
     60_000,
   );
 });
+
+describe('the Plex monitor on a Plex stuck in its answer (issue 15.16)', () => {
+  it('names a stalled /identity body as no answer in time, not as an unexpected answer', async () => {
+    const h = await harness();
+    try {
+      await h.tick();
+      h.plex!.failure = { kind: 'stall-body' };
+      const started = performance.now();
+      await h.tick();
+      await h.tick();
+      expect(performance.now() - started).toBeLessThan(6000);
+      const [alert] = alertPosts(h);
+      expect(alert!.json.embeds[0].fields[0]).toMatchObject({
+        name: 'What failed',
+        value: 'no answer within 1 s',
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+});

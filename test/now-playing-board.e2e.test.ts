@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendToChannel } from '../src/bot/channel.ts';
 import { createDiscordActions } from '../src/bot/discord-actions.ts';
 import { startBot } from '../src/bot/index.ts';
@@ -9,14 +9,16 @@ import type { Bot } from '../src/bot/index.ts';
 import { startJobs } from '../src/jobs/index.ts';
 import { createNowPlayingBoard } from '../src/jobs/now-playing-board.ts';
 import type { NowPlayingBoard } from '../src/jobs/now-playing-board.ts';
-import type { JobContext } from '../src/jobs/types.ts';
+import type { Job, JobContext } from '../src/jobs/types.ts';
 import { createSilentLogger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
+import { sendJson, startHttpFake } from '../fakes/http-fake.ts';
 import { activityOf, sampleActivity, trackSession } from '../fakes/tautulli-sessions.ts';
 import type { TautulliFake } from '../fakes/tautulli.ts';
 import { startHarness } from './helpers/harness.ts';
+import { captureLogger } from './helpers/logs.ts';
 import type { Harness } from './helpers/harness.ts';
 
 const BOARD_CHANNEL = '1100000000000000044';
@@ -270,6 +272,51 @@ describe('the live now-playing board', () => {
     expect(lastSeq()).toBe(stoppedAt);
     expect(h.tautulli.requests.length).toBe(tautulliCalls);
     expect(presenceLines()).toEqual(['3 streams']);
+  });
+
+  it('says Tautulli did not answer within UPSTREAM_TIMEOUT when it drips its answer, instead of freezing', async () => {
+    const board = newBoard();
+    await board.tick();
+    const since = lastSeq();
+    h.tautulli.failure = { kind: 'drip', intervalMs: 200 };
+    const started = performance.now();
+    await board.tick();
+    expect(performance.now() - started).toBeLessThan(3500);
+    expect(edits(since)).toHaveLength(1);
+    expect(edits(since)[0]!.json.content).toMatch(
+      /^📡 \*\*Live on Plex\*\* · Tautulli not answering since <t:\d+:t>$/,
+    );
+    expect(edits(since)[0]!.json.embeds[0].description).toMatch(
+      /^Tautulli did not answer within 2 s\. It may be busy; try again in a moment\.\n\nSince <t:\d+:t>/,
+    );
+  });
+
+  it('the scheduler stops waiting for a tick stuck on a stalled answer at its deadline, logs it, and ticks again', async () => {
+    const stalled = await startHttpFake((_req, res) => sendJson(res, 200, { streams: [] }));
+    stalled.failure = { kind: 'stall-body' };
+    const { logger: log, text } = captureLogger();
+    const runs: number[] = [];
+    const job: Job = {
+      name: 'stuck-probe',
+      pattern: () => ({ everySeconds: 1 }),
+      deadlineMs: () => 500,
+      async run() {
+        runs.push(Date.now());
+        // A request with no deadline of its own, on an answer whose body never finishes.
+        await fetch(stalled.url).then((r) => r.text());
+      },
+    };
+    const stopJobs = startJobs({ ...contextFor(h.bot, h.services), logger: log }, [job]);
+    try {
+      await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+      expect(text()).toContain(
+        'job tick did not finish within its deadline; the next tick runs as scheduled',
+      );
+      expect(text()).toContain('"job":"stuck-probe"');
+    } finally {
+      stopJobs();
+      await stalled.close();
+    }
   });
 
   it('runs on the job scheduler every ACTIVITY_REFRESH_SECONDS, and not at all without a channel', async () => {

@@ -140,7 +140,7 @@ describe('/alex sync_playlists', () => {
     plex.failureFor = (r) => (r.method === 'DELETE' ? { kind: 'status', status: 500 } : undefined);
     const failed = await sync();
     expect(failed).toMatchObject({
-      content: expect.stringMatching(/^Plex sent an answer Autoalex could not understand/),
+      content: expect.stringMatching(/^Plex answered with a server error \(HTTP 500\)\. /),
       flags: 64,
     });
     expect(playlistKeys()).toContain(newKey); // the add went through before the failure
@@ -150,7 +150,7 @@ describe('/alex sync_playlists', () => {
     expect(new Set(playlistKeys())).toEqual(rated());
     const runs = h.services.store.recentSyncRuns(2);
     expect(runs[0]).toMatchObject({ playlist: NAME, trigger: ADMIN.id, removed: 3, error: null });
-    expect(runs[1]?.error).toMatch(/^Plex sent an answer/);
+    expect(runs[1]?.error).toMatch(/^Plex answered with a server error \(HTTP 500\)/);
   });
 
   it('removes duplicates of a track and nothing else', async () => {

@@ -228,6 +228,24 @@ describe('Plex writes, search and downloads', () => {
   });
 });
 
+describe('Plex media downloads that stall or drip (issue 15.3)', () => {
+  it.each([
+    ['stalls after the headers', { kind: 'stall-body' } as const],
+    ['drips a byte every 50 ms', { kind: 'drip', intervalMs: 50 } as const],
+  ])('gives up a download whose body %s, and leaves no file behind', async (_name, failure) => {
+    const dir = mkdtempSync(join(tmpdir(), 'autoalex-part-'));
+    const track = lib.tracks[0]!;
+    fake.failure = failure;
+    const started = performance.now();
+    await expect(
+      plex({ timeoutMs: 500 }).downloadPart(track.partKey, join(dir, 'track.flac')),
+    ).rejects.toMatchObject({ kind: 'timeout' });
+    // The 4 KiB part may take the response timeout plus its size at the slowest rate allowed: well under 2 s.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('library index', () => {
   it('indexes every artist, album and track and ranks exact, prefix and word matches before fuzzy ones', async () => {
     const index = createLibraryIndex({ plex: plex(), logger, sections: [] });

@@ -244,7 +244,7 @@ describe('/alex usage', () => {
     [
       'slow',
       { kind: 'slow', delayMs: 4000 } as const,
-      'Tautulli did not answer in time. It may be busy; try again in a moment.',
+      'Tautulli did not answer within 2 s. It may be busy; try again in a moment.',
     ],
     [
       'malformed',

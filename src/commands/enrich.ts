@@ -4,6 +4,7 @@ import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, quoteTyped } from '../markdown.ts';
 import { planEnrichment, undoEnrichment } from '../services/credits/enrichment.ts';
 import type { CreditSource, EnrichMode } from '../services/credits/enrichment.ts';
+import { READY_WAIT_MS } from '../services/library/library-index.ts';
 import { libraryChoices } from '../lookup/choices.ts';
 import { findEntry } from '../lookup/resolve.ts';
 import type { Command } from './types.ts';
@@ -53,7 +54,7 @@ export const enrich: Command = {
     const mode: EnrichMode = args.mode === 'prepend' ? 'prepend' : 'append';
     const source: CreditSource =
       args.source === 'musicbrainz' || args.source === 'discogs' ? args.source : 'auto';
-    await ctx.services.library.ready();
+    await ctx.services.library.ready(READY_WAIT_MS);
     const found = /^\d+$/.test(text.trim()) ? { entry: { key: text.trim() } } : findEntry('album', text, ctx);
     if (!found) throw new UserFacingError(`No album matches “${quoteTyped(text)}” in the Plex library.`);
     if ('choices' in found) {

@@ -8,6 +8,21 @@ import type { Job, JobContext } from './types.ts';
 
 export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync, historySync, digestJob];
 
+/**
+ * Whether `work` finished within `ms` (null: no limit); a failure within the limit rejects. A late tick is
+ * not cancelled, only no longer waited for.
+ */
+async function within(work: Promise<void>, ms: number | null): Promise<boolean> {
+  if (ms === null) return work.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {
   const running: Cron[] = [];
@@ -29,8 +44,20 @@ export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => v
         },
         async () => {
           const started = Date.now();
-          await job.run({ ...ctx, logger });
-          logger.debug({ ms: Date.now() - started }, 'job finished');
+          const deadlineMs = job.deadlineMs?.(ctx.config) ?? null;
+          const tick = job.run({ ...ctx, logger });
+          if (await within(tick, deadlineMs)) {
+            logger.debug({ ms: Date.now() - started }, 'job finished');
+            return;
+          }
+          logger.warn(
+            { deadlineMs },
+            'job tick did not finish within its deadline; the next tick runs as scheduled',
+          );
+          tick.then(
+            () => logger.info({ ms: Date.now() - started }, 'late job tick finished'),
+            (error: unknown) => logger.warn({ err: error }, 'late job tick failed'),
+          );
         },
       ),
     );

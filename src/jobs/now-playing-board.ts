@@ -1,5 +1,6 @@
 import { activityReply } from '../components/usage.ts';
-import { describeFailure } from '../errors.ts';
+import { describeFailure, UpstreamError } from '../errors.ts';
+import type { UpstreamErrorKind } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import {
   BOARD_HEADER,
@@ -12,6 +13,11 @@ import type { DiscordActions, Job, JobContext } from './types.ts';
 
 /** How many of the channel's latest messages to search for the board when the database has no record. */
 const SCAN_LIMIT = 50;
+/**
+ * The least time the scheduler waits for one tick: its Tautulli calls end with UPSTREAM_TIMEOUT, but
+ * Discord may hold an edit back for its rate limits; only a tick hung past this is left behind.
+ */
+const TICK_DEADLINE_MS = 60_000;
 
 export interface NowPlayingBoard extends Job {
   /** Stops for good: waits for a tick in flight; after it resolves, nothing is posted or edited. */
@@ -28,10 +34,12 @@ export function createNowPlayingBoard(): NowPlayingBoard {
   let messageId: string | undefined;
   let searched = false;
   let shownHash: string | undefined;
-  let down: { since: number; reason: string } | undefined;
+  let down: { since: number; reason: string; kind: UpstreamErrorKind | undefined } | undefined;
   let presence: string | null | undefined;
   let stopped = false;
   let inFlight: Promise<void> | undefined;
+  /** The latest tick's number: a tick the scheduler stopped waiting for must not edit after a newer one. */
+  let latest = 0;
 
   async function render(ctx: JobContext): Promise<{ reply: Reply; presence: string | null }> {
     try {
@@ -44,8 +52,12 @@ export function createNowPlayingBoard(): NowPlayingBoard {
       };
     } catch (error) {
       // The first failure's time and words stay for the whole outage: one edit (and one log line) for it.
-      down ??= { since: Date.now(), reason: describeFailure(error, ctx.logger) };
-      return { reply: boardDownReply(down.reason, down.since), presence: null };
+      down ??= {
+        since: Date.now(),
+        reason: describeFailure(error, ctx.logger),
+        kind: error instanceof UpstreamError ? error.kind : undefined,
+      };
+      return { reply: boardDownReply(down.reason, down.since, down.kind), presence: null };
     }
   }
 
@@ -64,9 +76,11 @@ export function createNowPlayingBoard(): NowPlayingBoard {
   async function tick(ctx: JobContext): Promise<void> {
     const channelId = ctx.config.activity.channelId;
     const { discord } = ctx;
-    if (!channelId || !discord || stopped) return;
+    const mine = ++latest;
+    const gone = () => stopped || mine !== latest;
+    if (!channelId || !discord || gone()) return;
     const view = await render(ctx);
-    if (stopped) return;
+    if (gone()) return;
     if (view.presence !== presence) {
       discord.setPresence(view.presence);
       presence = view.presence;
@@ -76,13 +90,13 @@ export function createNowPlayingBoard(): NowPlayingBoard {
     if (!searched) {
       messageId = await previousBoard(ctx, discord, channelId);
       searched = true;
-      if (stopped) return;
+      if (gone()) return;
     }
     if (messageId && (await discord.edit(channelId, messageId, view.reply))) {
       shownHash = hash;
       return;
     }
-    if (stopped) return;
+    if (gone()) return;
     // Never posted, or deleted by someone: post it (again) and remember it across restarts.
     const posted = await ctx.notify(channelId, view.reply);
     if (!posted) return; // notify logged why; the next tick tries again
@@ -94,6 +108,7 @@ export function createNowPlayingBoard(): NowPlayingBoard {
   return {
     name: 'now-playing-board',
     pattern: (config) => (config.activity.channelId ? { everySeconds: config.activity.refreshS } : null),
+    deadlineMs: (config) => Math.max(TICK_DEADLINE_MS, 4 * config.upstreamTimeoutMs),
     run(ctx) {
       const current = tick(ctx).finally(() => {
         if (inFlight === current) inFlight = undefined;

@@ -32,6 +32,12 @@ export interface Job {
    */
   pattern(config: Config): string | { everySeconds: number } | null;
   run(ctx: JobContext): Promise<void>;
+  /**
+   * How long one tick may take before the scheduler stops waiting for it (croner's `protect` skips every
+   * tick while one is running, so a hung tick would silence the job). Null or absent: no limit (a big
+   * library's rebuild or a history fill legitimately takes minutes, and each of their requests has its own).
+   */
+  deadlineMs?(config: Config): number | null;
   /** Runs once when the jobs start (catching up on a run missed while the bot was down). */
   startup?(ctx: JobContext): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { UserFacingError } from '../errors.ts';
 import { escapeMarkdown, quoteTyped } from '../markdown.ts';
 import { EVERYONE } from '../services/listening/stats.ts';
 import type { Listener } from '../services/listening/stats.ts';
+import { READY_WAIT_MS } from '../services/library/library-index.ts';
 import type { EntryKind, IndexEntry } from '../services/library/library-index.ts';
 import { matchTier, normalize, queryWords } from '../services/library/text-match.ts';
 import type { CommandContext } from '../context.ts';
@@ -77,7 +78,7 @@ export async function resolveEntry(
   text: string,
   ctx: CommandContext,
 ): Promise<{ entry: IndexEntry } | { choices: IndexEntry[] }> {
-  await ctx.services.library.ready();
+  await ctx.services.library.ready(READY_WAIT_MS);
   const match = findEntry(kind, text, ctx);
   if (match) return match;
   // A miss may be an item added since the last build. Never rebuild inline (31 s at 400,000 tracks): ask for a

@@ -15,9 +15,23 @@ export interface UpstreamCheck {
   run(): Promise<string>;
 }
 
-async function get(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Response> {
+/**
+ * A GET and its JSON body (null when it is not JSON), both under one deadline: headers followed by a body
+ * that stalls are no answer in time, not an answer from some other server.
+ */
+async function get(
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; ok: boolean; body: unknown }> {
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { headers, signal: deadline });
+    const body: unknown = await response.json().catch((error: unknown) => {
+      if (deadline.aborted) throw error;
+      return null;
+    });
+    return { status: response.status, ok: response.ok, body };
   } catch (error) {
     const cause = networkCause(error, new URL(url).host) ?? `network error: ${innermostMessage(error)}`;
     throw new Error(cause, { cause: error });
@@ -31,9 +45,7 @@ export function plexCheck(baseUrl: string, token: string | undefined, timeoutMs:
     where: safeUrl(baseUrl),
     async run() {
       const identity = await get(`${baseUrl}/identity`, timeoutMs, { Accept: 'application/json' });
-      const body = (await identity.json().catch(() => null)) as {
-        MediaContainer?: { version?: string };
-      } | null;
+      const body = identity.body as { MediaContainer?: { version?: string } } | null;
       if (!identity.ok || !body?.MediaContainer)
         throw new Error(`answered HTTP ${identity.status}: is this Plex?`);
       const version = body.MediaContainer.version ? `Plex ${body.MediaContainer.version}` : 'Plex';
@@ -59,7 +71,7 @@ export function tautulliCheck(baseUrl: string, apiKey: string, timeoutMs: number
       url.searchParams.set('apikey', apiKey);
       url.searchParams.set('cmd', 'get_user_names');
       const response = await get(url.toString(), timeoutMs);
-      const body = (await response.json().catch(() => null)) as {
+      const body = response.body as {
         response?: { result?: string; message?: string | null; data?: unknown };
       } | null;
       // A wrong key is HTTP 400 "Invalid apikey" on current Tautulli, 401 on older versions.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UpstreamErrorKind } from '../errors.ts';
 import type { Reply } from '../reply.ts';
 import type { Activity } from '../services/tautulli/client.ts';
 
@@ -36,10 +37,17 @@ export function boardReply(usage: Reply, activity: Activity, refreshS: number): 
  * Tautulli failing: said once, with the time it started (Discord shows `<t:…:t>` as HH:MM in each
  * reader's own time zone), instead of streams that are no longer true.
  */
-export function boardDownReply(reason: string, sinceMs: number): Reply {
+/** The header's word for an outage: a timeout is not "unreachable" (issue 15.16). */
+function outage(kind: UpstreamErrorKind | undefined): string {
+  if (kind === 'unreachable') return 'unreachable';
+  if (kind === 'timeout') return 'not answering';
+  return 'failing';
+}
+
+export function boardDownReply(reason: string, sinceMs: number, kind?: UpstreamErrorKind): Reply {
   const since = Math.floor(sinceMs / 1000);
   return {
-    content: `${BOARD_HEADER} · Tautulli unreachable since <t:${since}:t>`,
+    content: `${BOARD_HEADER} · Tautulli ${outage(kind)} since <t:${since}:t>`,
     embeds: [
       {
         title: 'Current streams unknown: Tautulli is not answering',

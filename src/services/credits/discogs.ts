@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { UpstreamError } from '../../errors.ts';
+import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { Performance } from './aggregate.ts';
 import { toUpstreamError } from '../http-errors.ts';
@@ -134,9 +134,10 @@ export function createDiscogsService(options: {
   logger: Logger;
 }): DiscogsService {
   const logger = options.logger.child({ svc: 'discogs' });
+  // One deadline per request (a signal, below) rather than axios's `timeout`, an idle timer that a body
+  // dripping a byte at a time never trips.
   const http = axios.create({
     baseURL: options.url,
-    timeout: options.timeoutMs,
     headers: {
       'User-Agent': options.userAgent,
       ...(options.token ? { Authorization: `Discogs token=${options.token}` } : {}),
@@ -156,10 +157,13 @@ export function createDiscogsService(options: {
   async function get<T>(path: string, params: Record<string, string | number> = {}): Promise<T | null> {
     for (let attempt = 1; ; attempt++) {
       await pace();
+      const deadline = AbortSignal.timeout(options.timeoutMs);
       try {
-        return (await http.get<T>(path, { params })).data;
+        return (await http.get<T>(path, { params, signal: deadline })).data;
       } catch (error) {
-        const mapped = toUpstreamError('discogs', error);
+        const mapped = deadline.aborted
+          ? deadlineError('discogs', options.timeoutMs)
+          : toUpstreamError('discogs', error);
         if (mapped.kind === 'not_found') return null;
         if (mapped.status === 429 && attempt < RATE_LIMIT_RETRIES) {
           // Back off as Discogs asks (its window is a moving minute), then try again.

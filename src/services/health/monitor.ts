@@ -39,23 +39,30 @@ export async function probePlex(baseUrl: string, timeoutMs: number): Promise<Pro
   const started = performance.now();
   const at = Date.now();
   const ms = () => Math.round(performance.now() - started);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const late = () => ({
+    ok: false,
+    ms: ms(),
+    reason: `no answer within ${Math.round(timeoutMs / 1000)} s`,
+    at,
+  });
   try {
     const response = await fetch(`${baseUrl}/identity`, {
       headers: { Accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline,
     });
     const body = (await response.json().catch(() => null)) as {
       MediaContainer?: { version?: string; machineIdentifier?: string };
     } | null;
+    // The headers came but the body stalled: that is no answer in time, not an unexpected one.
+    if (deadline.aborted) return late();
     if (!response.ok) return { ok: false, ms: ms(), reason: `HTTP ${response.status}`, at };
     if (!body?.MediaContainer?.machineIdentifier)
       return { ok: false, ms: ms(), reason: 'unexpected answer (not Plex?)', at };
     return { ok: true, ms: ms(), version: body.MediaContainer.version, at };
   } catch (error) {
     const e = error as { name?: string; cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-      return { ok: false, ms: ms(), reason: `no answer within ${Math.round(timeoutMs / 1000)} s`, at };
-    }
+    if (deadline.aborted || e.name === 'TimeoutError' || e.name === 'AbortError') return late();
     const code = e.cause?.code ?? '';
     return {
       ok: false,

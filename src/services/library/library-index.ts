@@ -1,33 +1,29 @@
+import { UpstreamError, UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { IndexItem, PlexService } from '../plex/client.ts';
 import { chosenMusicSections, PLEX_TYPE } from '../plex/client.ts';
 import { keyTable, placeOf } from './key-table.ts';
 import type { KeyTable } from './key-table.ts';
 import { createPacer } from './pacer.ts';
-import { buildSearchList, emptyColumns, labelOf, searchList, wordsAt } from './search-list.ts';
+import { entryAt, flat, labelParts, parentOf, toEntry } from './entries.ts';
+import type { EntryKind, IndexEntry } from './entries.ts';
+import { buildSearchList, emptyColumns, searchList } from './search-list.ts';
 import type { Columns, SearchList } from './search-list.ts';
-import { letterMask, normalize, similarity } from './text-match.ts';
-import type { Searchable } from './text-match.ts';
+import { normalize, similarity } from './text-match.ts';
 
-export type EntryKind = 'artist' | 'album' | 'track';
-
-/** One library item as lookups see it (made on demand from the index's columns). */
-export interface IndexEntry extends Searchable {
-  kind: EntryKind;
-  key: string;
-  /** What autocomplete shows: "Artist", "Artist — Album (Year)", "Track — Artist (Album)". */
-  label: string;
-  /** The artist's rating key (albums and tracks), for grouping. */
-  artistKey?: string;
-}
+export type { EntryKind, IndexEntry } from './entries.ts';
 
 export interface LibraryIndex {
   /** The music sections this bot works with (PLEX_MUSIC_SECTIONS, by id or title; empty = all). */
   readonly sections: readonly string[];
   /** Rebuilds from Plex; concurrent calls share one build. A failed build keeps the previous index. */
   refresh(): Promise<void>;
-  /** Builds once if nothing was ever built; throws why when there is still no index (Plex down, not configured). */
-  ready(): Promise<void>;
+  /**
+   * Builds once if nothing was ever built; throws why when there is still no index (Plex down, not
+   * configured). With `waitMs` (what commands pass), a first build still running after that long is left to
+   * finish in the background and the call throws "the library is still loading" instead of waiting on it.
+   */
+  ready(waitMs?: number): Promise<void>;
   /**
    * A lookup missed (maybe the item was just added): starts a rebuild in the background unless one started
    * in the last `MISS_REFRESH_MS`. Never waits for it. Returns whether one started.
@@ -47,52 +43,17 @@ export interface LibraryIndex {
 
 /** A miss starts at most one background rebuild per this long (a typo must not rebuild the index each time). */
 export const MISS_REFRESH_MS = 5 * 60_000;
+/**
+ * How long a command waits for the first build before answering that the library is still loading: a big
+ * library takes half a minute, and a Plex that drips its pages much longer.
+ */
+export const READY_WAIT_MS = 3000;
+/** A build still walking after this long gives up (each page has UPSTREAM_TIMEOUT; a build, 31 s at 400k tracks). */
+export const BUILD_DEADLINE_MS = 15 * 60_000;
 /** Autocomplete's scans stop after this long: Discord waits 3 s, users feel 100 ms, p99 must stay flat. */
 const SEARCH_BUDGET_MS = 10;
 const KINDS = ['artist', 'album', 'track'] as const;
 const KEY = /^\d{1,15}$/;
-
-/** A label in two parts, [unique, shared] or [shared, unique]: "Track" + " — Artist (Album)", "Artist — " + "Album (Year)". */
-function labelParts(kind: EntryKind, item: IndexItem): [head: string, tail: string] {
-  if (kind === 'artist') return [item.title, ''];
-  if (kind === 'album') {
-    const year = item.year ? ` (${item.year})` : '';
-    return [`${item.parentTitle ?? 'Unknown artist'} — `, `${item.title}${year}`];
-  }
-  const artist = item.originalTitle || item.grandparentTitle || 'Unknown artist';
-  return [item.title, ` — ${artist}${item.parentTitle ? ` (${item.parentTitle})` : ''}`];
-}
-
-function label(kind: EntryKind, item: IndexItem): string {
-  const [head, tail] = labelParts(kind, item);
-  return head + tail;
-}
-
-/**
- * A flat copy of a string built by concatenation, slicing or trimming: V8 keeps those as trees or views of
- * a bigger string, two to five times the size of the text, for as long as the index holds them.
- */
-function flat(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
-}
-
-function parentOf(kind: EntryKind, item: IndexItem): string | undefined {
-  return kind === 'album' ? item.parentRatingKey : kind === 'track' ? item.grandparentRatingKey : undefined;
-}
-
-export function toEntry(kind: EntryKind, item: IndexItem): IndexEntry {
-  const text = label(kind, item);
-  const words = ` ${normalize(text)}`;
-  return {
-    kind,
-    key: item.ratingKey,
-    label: text,
-    name: normalize(item.title),
-    words,
-    mask: letterMask(words),
-    artistKey: parentOf(kind, item),
-  };
-}
 
 interface Snapshot {
   byKind: Record<EntryKind, SearchList>;
@@ -101,37 +62,28 @@ interface Snapshot {
   builtAt: number | null;
 }
 
-function entryAt(list: SearchList, kind: EntryKind, position: number): IndexEntry {
-  const raw = list.order[position] as number;
-  const words = wordsAt(list, position);
-  const parent = list.parents[raw] as number;
-  return {
-    kind,
-    key: String(list.keys[raw]),
-    label: labelOf(list, raw),
-    name: list.names[raw] as string,
-    words,
-    mask: list.masks[raw] as number,
-    artistKey: Number.isNaN(parent) ? undefined : String(parent),
-  };
-}
-
 export function createLibraryIndex(options: {
   plex: PlexService;
   logger: Logger;
   /** Music sections to index, by id or title; all music sections when empty. */
   sections: readonly string[];
+  /** A build still walking after this long gives up (default BUILD_DEADLINE_MS). */
+  buildDeadlineMs?: number;
 }): LibraryIndex {
+  const deadlineMs = options.buildDeadlineMs ?? BUILD_DEADLINE_MS;
   const logger = options.logger.child({ svc: 'library-index' });
   let snapshot: Snapshot | null = null;
   let building: Promise<void> | null = null;
   let lastStarted = Number.NEGATIVE_INFINITY;
+  /** Items the build in progress has read so far (what "still loading" reports). */
+  let loaded = 0;
   /** Items Plex's search confirmed since the last build, so their keys resolve until the next one has them. */
   const confirmed = new Map<string, IndexEntry>();
 
   async function build(): Promise<void> {
     const started = performance.now();
     const pacer = createPacer();
+    loaded = 0;
     const columns: Record<EntryKind, Columns> = {
       artist: emptyColumns(),
       album: emptyColumns(),
@@ -151,6 +103,8 @@ export function createLibraryIndex(options: {
       for (const kind of KINDS) {
         const c = columns[kind];
         await options.plex.walkSection(section.id, PLEX_TYPE[kind], async (items) => {
+          if (performance.now() - started > deadlineMs) throw buildTooLong(deadlineMs);
+          loaded += items.length;
           for (let i = 0; i < items.length; i++) {
             const item = items[i] as IndexItem;
             if (!KEY.test(item.ratingKey)) {
@@ -214,8 +168,20 @@ export function createLibraryIndex(options: {
         });
       return building;
     },
-    async ready() {
-      if (snapshot === null) await index.refresh();
+    async ready(waitMs = Number.POSITIVE_INFINITY) {
+      if (snapshot !== null) return;
+      const build = index.refresh();
+      if (waitMs === Number.POSITIVE_INFINITY) return build;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+      const outcome = await Promise.race([build.then(() => 'built' as const), late]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (outcome === 'late') {
+        throw new UserFacingError(
+          `The library is still loading from Plex (${loaded.toLocaleString('en-US')} items so far). Try again in a minute.`,
+        );
+      }
     },
     refreshSoon() {
       if (building || Date.now() - lastStarted < MISS_REFRESH_MS) return false;
@@ -271,4 +237,15 @@ export function createLibraryIndex(options: {
     stats: () => ({ ...countsOf(snapshot), builtAt: snapshot?.builtAt ?? null }),
   };
   return index;
+}
+
+function buildTooLong(ms: number): UpstreamError {
+  const took = ms >= 60_000 ? `${Number((ms / 60_000).toFixed(1))} min` : `${ms / 1000} s`;
+  return new UpstreamError(
+    'plex',
+    'timeout',
+    `index build over ${ms} ms`,
+    undefined,
+    `Plex did not list the whole library within ${took}, so the library index was not built. Autoalex tries again later.`,
+  );
 }

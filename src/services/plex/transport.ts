@@ -1,12 +1,21 @@
-import { PlexServer } from '@ctrl/plex';
-import { UpstreamError } from '../../errors.ts';
+import { X_PLEX_IDENTIFIER } from '@ctrl/plex';
+import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { VERSION } from '../../version.ts';
+import { readBody } from '../http-body.ts';
 import { itemContainer } from './schema.ts';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
 
 /**
- * Maps ofetch failures (what @ctrl/plex uses) to UpstreamError kinds. Only the status and error codes are
+ * The largest answers Plex may send: a page of a paged list (5,000 full tracks are 6 to 12 MB) and any other
+ * call (one item, sections, search, a write's answer). Beyond them the body is refused as it arrives.
+ */
+export const MAX_PAGE_BYTES = 32 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Maps fetch failures and HTTP statuses to UpstreamError kinds. Only the status and error codes are
  * kept: the request URL can carry the token.
  */
 export function toPlexError(error: unknown): UpstreamError {
@@ -35,7 +44,11 @@ export function toPlexError(error: unknown): UpstreamError {
   return new UpstreamError('plex', 'bad_response', error instanceof Error ? error.name : 'unknown failure');
 }
 
-/** What every Plex call goes through: @ctrl/plex's query (token header, JSON, timeout), errors mapped. */
+/**
+ * What every Plex call goes through: token header, JSON, errors mapped, and ONE deadline for the whole
+ * exchange. @ctrl/plex's query (ofetch) clears its timer once the headers arrive, and undici then waits up
+ * to 300 s for a stalled body; here the signal stays armed until the last byte is read.
+ */
 export function createPlexTransport(options: {
   baseUrl: string;
   token: string;
@@ -43,18 +56,42 @@ export function createPlexTransport(options: {
   logger: Logger;
 }) {
   const logger = options.logger.child({ svc: 'plex' });
-  const server = new PlexServer(options.baseUrl, options.token, options.timeoutMs);
+  const headers = {
+    Accept: 'application/json',
+    'X-Plex-Token': options.token,
+    'X-Plex-Product': 'Autoalex',
+    'X-Plex-Version': VERSION,
+    'X-Plex-Client-Identifier': X_PLEX_IDENTIFIER,
+  };
 
-  async function request(path: string, method: HttpMethod = 'get'): Promise<unknown> {
+  async function request(
+    path: string,
+    method: HttpMethod = 'get',
+    maxBytes = MAX_ANSWER_BYTES,
+  ): Promise<unknown> {
     const started = performance.now();
     const route = path.split('?')[0];
+    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const body: unknown = await server.query(path, method);
+      // As @ctrl/plex did: the path replaces any path of the base URL.
+      const response = await fetch(new URL(path, options.baseUrl), {
+        method: method.toUpperCase(),
+        headers,
+        signal: deadline,
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw toPlexError({ status: response.status });
+      }
+      const text = (await readBody(response, { service: 'plex', maxBytes, what: route })).toString('utf8');
       logger.debug({ method, path: route, ms: Math.round(performance.now() - started) }, 'plex call');
-      return body;
+      return parseJson(text);
     } catch (error) {
-      const mapped = toPlexError(error);
-      logger.warn({ method, path: route, kind: mapped.kind, status: mapped.status }, 'plex call failed');
+      const mapped = deadline.aborted ? deadlineError('plex', options.timeoutMs) : toPlexError(error);
+      logger.warn(
+        { method, path: route, kind: mapped.kind, status: mapped.status, detail: mapped.message },
+        'plex call failed',
+      );
       throw mapped;
     }
   }
@@ -81,7 +118,7 @@ export function createPlexTransport(options: {
   ) {
     for (let start = 0; ; start += pageSize) {
       const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
-      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`);
+      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`, 'get', MAX_PAGE_BYTES);
       const container = parse(itemContainer, body, path).MediaContainer;
       const raw = container.Metadata ?? [];
       await onPage(raw);
@@ -94,3 +131,13 @@ export function createPlexTransport(options: {
 }
 
 export type PlexTransport = ReturnType<typeof createPlexTransport>;
+
+/** JSON when it is JSON; otherwise the text itself (an empty write answer, an HTML page), for the schema to refuse. */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

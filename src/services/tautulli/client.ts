@@ -1,8 +1,9 @@
 import axios, { isAxiosError } from 'axios';
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { UpstreamError } from '../../errors.ts';
+import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { tooLargeError } from '../http-body.ts';
 import { toUpstreamError } from '../http-errors.ts';
 import { parseActivity } from './activity.ts';
 import type { Activity } from './activity.ts';
@@ -21,6 +22,13 @@ export interface DayRange {
 const IMAGE_CACHE_ENTRIES = 64;
 const PLAYS_CACHE_ENTRIES = 32;
 export const PLAYS_CACHE_TTL_MS = 60_000;
+/**
+ * The largest answers taken from Tautulli, by command: a history page of 5,000 rows is a few MB, an activity
+ * a few KB per stream; anything else is small. Beyond them axios stops reading (`maxContentLength`).
+ */
+const MAX_ANSWER_BYTES: Record<string, number> = { get_history: 64 * 1024 * 1024 };
+const MAX_OTHER_BYTES = 8 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /** get_history pages in flight at once: Tautulli serves requests on several threads. */
 const HISTORY_PARALLEL_PAGES = 3;
 
@@ -65,9 +73,10 @@ export interface TautulliService {
 
 export function createTautulliService(options: TautulliOptions): TautulliService {
   const logger = options.logger.child({ svc: 'tautulli' });
+  // No axios `timeout`: it is an idle timer, which a body dripping a byte a second never trips. Each call
+  // gets one deadline instead (a signal axios honours until the body is read).
   const http = axios.create({
     baseURL: `${options.baseUrl}/api/v2`,
-    timeout: options.timeoutMs,
     params: { apikey: options.apiKey },
     // Envelope errors come with 4xx statuses; they are read below rather than thrown by axios.
     validateStatus: () => true,
@@ -123,8 +132,15 @@ export function createTautulliService(options: TautulliOptions): TautulliService
 
   async function call(cmd: string, params: Record<string, string | number> = {}): Promise<unknown> {
     const started = performance.now();
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const maxBytes = MAX_ANSWER_BYTES[cmd] ?? MAX_OTHER_BYTES;
     try {
-      const response = await http.get('', { params: { cmd, ...params }, responseType: 'json' });
+      const response = await http.get('', {
+        params: { cmd, ...params },
+        responseType: 'json',
+        signal: deadline,
+        maxContentLength: maxBytes,
+      });
       const body = envelope.safeParse(response.data);
       const message = body.success ? (body.data.response.message ?? '') : '';
       logger.debug(
@@ -152,7 +168,11 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       }
       return body.data.response.data;
     } catch (error) {
-      const mapped = toUpstreamError('tautulli', error);
+      const mapped = deadline.aborted
+        ? deadlineError('tautulli', options.timeoutMs)
+        : tooLarge(error)
+          ? tooLargeError('tautulli', maxBytes, cmd)
+          : toUpstreamError('tautulli', error);
       logger.warn(
         { cmd, kind: mapped.kind, status: mapped.status, detail: mapped.message },
         'tautulli call failed',
@@ -175,7 +195,7 @@ export function createTautulliService(options: TautulliOptions): TautulliService
       const key = `${img}@${size.width}x${size.height}`;
       const hit = images.get(key);
       if (hit) return hit;
-      const data = await fetchImage(http, logger, img, size);
+      const data = await fetchImage(http, logger, img, size, options.timeoutMs);
       if (data) {
         // Insertion order makes the Map a simple LRU: drop the oldest when full.
         if (images.size >= IMAGE_CACHE_ENTRIES) images.delete(images.keys().next().value as string);
@@ -223,11 +243,14 @@ async function fetchImage(
   logger: Logger,
   img: string,
   size: { width: number; height: number },
+  timeoutMs: number,
 ): Promise<Buffer | null> {
   try {
     const response = await http.get<ArrayBuffer>('', {
       params: { cmd: 'pms_image_proxy', img, width: size.width, height: size.height, fallback: 'cover' },
       responseType: 'arraybuffer',
+      signal: AbortSignal.timeout(timeoutMs),
+      maxContentLength: MAX_IMAGE_BYTES,
     });
     const type = String(response.headers['content-type'] ?? '');
     if (response.status !== 200 || !type.startsWith('image/')) return null;
@@ -236,4 +259,9 @@ async function fetchImage(
     if (isAxiosError(error)) logger.debug({ code: error.code }, 'image proxy failed');
     return null;
   }
+}
+
+/** axios's refusal of a body over `maxContentLength` (an AxiosError with only this message to tell it by). */
+function tooLarge(error: unknown): boolean {
+  return isAxiosError(error) && error.message.startsWith('maxContentLength size of');
 }
