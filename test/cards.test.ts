@@ -2,6 +2,7 @@ import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { battleLayout, renderBattleCard } from '../src/views/cards/battle-card.ts';
 import { completionLayout, renderCompletionCard } from '../src/views/cards/completion-card.ts';
+import { memoCard } from '../src/views/cards/memo.ts';
 import { ensureFonts, font, fontDirectory } from '../src/views/cards/fonts.ts';
 import { cardText, ellipsize } from '../src/views/cards/text.ts';
 import { THEME } from '../src/views/cards/theme.ts';
@@ -252,5 +253,26 @@ describe('battle card', () => {
     const png = await decodePng(await renderBattleCard(input));
     expect([png.width, png.height]).toEqual([battleLayout(0).width, battleLayout(0).height]);
     expect(battleLayout(0).height).toBeLessThan(battleLayout(3).height);
+  });
+});
+
+describe('cards drawn again', () => {
+  it('reuses the card drawn for an equal input, and draws anew when a number or a cover differs', async () => {
+    let drawn = 0;
+    const draw = (input: CompletionCardInput) => {
+      drawn++;
+      return renderCompletionCard(input);
+    };
+    const first = await memoCard('completion', completion([album(1, 3, 10), album(2, 10, 10)]), draw);
+    // The same input built again (new objects, a copy of the cover's bytes), as a page press builds it.
+    const again = completion([album(1, 3, 10, Buffer.from(redCover)), album(2, 10, 10)]);
+    expect(await memoCard('completion', again, draw)).toBe(first);
+    expect(drawn).toBe(1);
+    const played = await memoCard('completion', completion([album(1, 4, 10), album(2, 10, 10)]), draw);
+    const blue = solidPng(64, 64, [30, 30, 220]);
+    const cover = await memoCard('completion', completion([album(1, 3, 10, blue), album(2, 10, 10)]), draw);
+    expect(drawn).toBe(3);
+    expect(played.equals(first)).toBe(false);
+    expect(cover.equals(first)).toBe(false);
   });
 });

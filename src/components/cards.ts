@@ -6,6 +6,7 @@ import type { ListenerStats } from '../services/listening/stats.ts';
 import { percent } from '../services/listening/stats.ts';
 import { renderBattleCard } from '../views/cards/battle-card.ts';
 import { renderCompletionCard } from '../views/cards/completion-card.ts';
+import { memoCard } from '../views/cards/memo.ts';
 import {
   battleCardInput,
   battleThumbs,
@@ -76,7 +77,7 @@ export function withCompletionCard(
           COVER_SIZE,
           CARD_COVER_BUDGET_MS,
         );
-        return renderCompletionCard(completionCardInput(artist, who, stats, covers));
+        return memoCard('completion', completionCardInput(artist, who, stats, covers), renderCompletionCard);
       },
     },
     ctx,
@@ -106,7 +107,7 @@ export function withBattleCard(
           COVER_SIZE,
           CARD_COVER_BUDGET_MS,
         );
-        return renderBattleCard(battleCardInput(artist, a, b, winner, covers));
+        return memoCard('battle', battleCardInput(artist, a, b, winner, covers), renderBattleCard);
       },
     },
     ctx,
