@@ -62,7 +62,11 @@ describe.skipIf(reason !== undefined)('the web demo in a browser', () => {
     await miles.click();
     // The box shows the name; the command gets the rating key (what Discord sends for a picked choice).
     await expect.poll(() => line.inputValue()).toBe('/alex completion artist:Miles Davis ');
+    const sent = page.waitForRequest('**/api/run');
     await line.press('Enter');
+    expect((await sent).postDataJSON()).toMatchObject({
+      picks: { artist: { name: 'Miles Davis', value: expect.stringMatching(/^\d+$/) } },
+    });
 
     const message = page.locator('article.message').last();
     const card = message.locator('.embed img.image');
@@ -97,4 +101,23 @@ describe.skipIf(reason !== undefined)('the web demo in a browser', () => {
       await screenshot(page, 'web-demo-menu.png');
     }
   }, 90_000);
+
+  it('answers a name that several artists match with a menu, and choosing one runs the completion', async () => {
+    const page = await browser.newPage();
+    await page.goto(web.url);
+    const line = page.locator('#line');
+    await line.fill('/alex completion artist:Mot');
+    await line.press('Escape'); // sends the typed text, as a prefix command would, instead of a choice
+    await line.press('Enter');
+    const message = page.locator('article.message').last();
+    await expect.poll(() => message.locator('.content').textContent()).toMatch(/^Several artists match/);
+    await message.locator('.select > button').click();
+    await message.getByRole('option', { name: 'Mötley Crüe' }).click();
+    const updated = page.locator('article.message').last();
+    await expect
+      .poll(() => updated.locator('.embed .title').textContent(), { timeout: 30_000 })
+      .toMatch(/^Mötley Crüe — \d+% complete$/);
+    await expect.poll(() => updated.locator('.embed img.image').evaluate(naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator('article.message').count()).toBe(1);
+  }, 60_000);
 });
