@@ -33,6 +33,8 @@ const KEPT_MESSAGES = 100;
 const BODY_MAX_BYTES = 64 * 1024;
 /** The Plex user the page's visitor is linked to, so "you" means someone, as for a linked Discord member. */
 export const WEB_DEMO_USER = 'Alex';
+/** The visitor as a Discord member: replies mention them as `<@id>`, which the page shows as "@you". */
+const VISITOR = { id: '100000000000000042', name: 'You', isAdmin: true };
 
 /**
  * `npm run demo -- --web`: one local page that plays Discord's part. It sends what a slash command, an
@@ -49,7 +51,7 @@ export async function startWebDemo(
   const label = options.label ?? ((reply: Reply) => reply);
   const context = (transport: Transport): CommandContext => ({
     ...cliContext(deps),
-    caller: { id: 'web-demo', name: 'You', isAdmin: true },
+    caller: VISITOR,
     transport,
     invokedAs: '/alex',
   });
@@ -142,7 +144,8 @@ export async function startWebDemo(
       const text = readFileSync(new URL(`web-demo/${asset.file}`, import.meta.url));
       return send(res, 200, asset.type, text);
     }
-    if (req.method === 'GET' && path === '/api/commands') return sendJson(res, commandList());
+    if (req.method === 'GET' && path === '/api/commands')
+      return sendJson(res, { commands: commandList(), you: VISITOR.id });
     const file = /^\/files\/(\d+)\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && file) {
       const name = decodeURIComponent(file[2] as string);

@@ -6,6 +6,8 @@ const input = document.querySelector('#line');
 const list = document.querySelector('#messages');
 const popup = document.querySelector('#suggest');
 let commands = [];
+/** The visitor's Discord id: mentions of it read "@you". */
+let you = '';
 /** Values picked from autocomplete, by option: the box shows the name, the command gets the value. */
 let picks = {};
 let suggestion = { items: [], active: -1 };
@@ -206,7 +208,11 @@ function markdown(text) {
     .replace(/~~([\s\S]+?)~~/g, '<s>$1</s>')
     .replace(/(^|[^\w*])\*([^*\n]+)\*/g, '$1<em>$2</em>')
     .replace(/(^|\W)_([^_\n]+)_(?=\W|$)/g, '$1<em>$2</em>')
-    .replace(/&#60;@!?(\d+)&#62;/g, '<span class="link">@member</span>')
+    .replace(
+      /&#60;@!?(\d+)&#62;/g,
+      (_, id) => `<span class="mention">@${id === you ? 'you' : 'member'}</span>`,
+    )
+    .replace(/^-# (.*)$/gm, '<small class="subtext">$1</small>')
     .replace(/^&#62; (.*)$/gm, '<blockquote>$1</blockquote>')
     .replace(/^#{1,3} (.*)$/gm, '<strong>$1</strong>');
   for (let i = codes.length - 1; i >= 0; i--) html = html.replace(`\u0000${i}\u0000`, () => codes[i]);
@@ -284,7 +290,10 @@ function renderSelect(message, c) {
     const li = el('li', '', `${option.emoji?.name ? `${option.emoji.name} ` : ''}${option.label}`);
     li.setAttribute('role', 'option');
     if (option.description) li.append(el('small', '', option.description));
-    li.addEventListener('click', () => void press(message, c.custom_id, [option.value]));
+    li.addEventListener('click', () => {
+      menu.hidden = true;
+      void press(message, c.custom_id, [option.value]);
+    });
     menu.append(li);
   }
   toggle.addEventListener('click', () => (menu.hidden = !menu.hidden));
@@ -350,9 +359,15 @@ async function press(message, customId, values) {
   list.scrollTop = list.scrollHeight;
 }
 
+// A click anywhere else closes an open menu, as in Discord.
+document.addEventListener('click', (event) => {
+  for (const menu of document.querySelectorAll('.select ul:not([hidden])'))
+    if (!menu.parentElement.contains(event.target)) menu.hidden = true;
+});
+
 void fetch('/api/commands')
   .then((res) => res.json())
-  .then((all) => {
-    commands = all;
+  .then((answer) => {
+    ({ commands, you } = answer);
     input.focus();
   });
