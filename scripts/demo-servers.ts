@@ -10,7 +10,7 @@ import type { Logger } from '../src/logger.ts';
 import { createServices } from '../src/services/index.ts';
 import type { Services } from '../src/services/index.ts';
 import { synthStemTrack } from '../fakes/audio.ts';
-import { addSampleJazz, withDemoNames } from '../fakes/demo-library.ts';
+import { addMilesDavisAlbums, addSampleJazz, mergeHistories, withDemoNames } from '../fakes/demo-library.ts';
 import { startDiscogsFake } from '../fakes/discogs.ts';
 import { startDockerFake } from '../fakes/docker.ts';
 import type { DockerFake } from '../fakes/docker.ts';
@@ -44,12 +44,20 @@ export async function startDemoServers(name: string): Promise<{
 }> {
   const library = generateLibrary({ artists: 40, albumsPerArtist: [2, 6], tracksPerAlbum: [4, 12], seed: 1 });
   addSampleJazz(library);
+  addMilesDavisAlbums(library);
   const users = withDemoNames(sampleUsers());
-  const history = generateHistory(library, users, {
-    playsPerUser: users.map((u) => (u.friendlyName === 'Alex' ? 3000 : 800)),
-    // The year up to now, so "this week" and "this month" in top lists and the digest have plays.
-    startTime: Math.floor(Date.now() / 1000) - 366 * 86_400,
-  });
+  // The year up to now, so "this week" and "this month" in top lists and the digest have plays.
+  const startTime = Math.floor(Date.now() / 1000) - 366 * 86_400;
+  const alex = users.filter((u) => u.friendlyName === 'Alex');
+  const miles = library.artists.find((a) => a.title === 'Miles Davis')?.ratingKey as string;
+  const history = mergeHistories(
+    generateHistory(library, users, {
+      playsPerUser: users.map((u) => (u.friendlyName === 'Alex' ? 3000 : 800)),
+      startTime,
+    }),
+    // Alex is a Miles Davis fan: more than a page of his albums in progress, so completion pages.
+    generateHistory(library, alex, { artistKeys: [miles], playsPerUser: 120, startTime, seed: 20 }),
+  );
   const dataDir = mkdtempSync(join(tmpdir(), `autoalex-${name}-`));
   // Every track plays as the same 8 s of four test tones, one per stem: what the stand-in separator can split.
   const tones = join(dataDir, 'tones.flac');
