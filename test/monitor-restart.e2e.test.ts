@@ -65,7 +65,9 @@ afterAll(async () => {
 });
 
 /** The built bot, checking Plex every second and alerting on the first failure; resolves once connected. */
-async function startBot(dataDir: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+async function startBot(
+  dataDir: string,
+): Promise<{ child: ChildProcess; exited: Promise<unknown>; output: string[] }> {
   const child = spawn(process.execPath, [join(dist, 'src/index.js')], {
     cwd: work,
     env: {
@@ -102,7 +104,7 @@ async function startBot(dataDir: string): Promise<{ child: ChildProcess; exited:
     void exited.then(() => resolve(false));
   });
   expect(ready, `the bot did not start:\n${output.join('\n')}`).toBe(true);
-  return { child, exited };
+  return { child, exited, output };
 }
 
 const isAlertPost = (r: { method: string; path: string }) =>
@@ -168,6 +170,8 @@ describe('the Plex alert across a crash of the bot', () => {
     const delivered = alertsSince(since).find((r) => r.status === 200)!;
     expect(delivered.at - outageEnded).toBeLessThan(8_000);
     expect(delivered.json.embeds[0].title).toBe('🔴 Plex is down');
+    // Killed once the bot has taken Discord's answer in (a kill between the two is the first test's case).
+    await until(() => first.output.some((line) => line.includes('Plex notice posted')), 10_000);
 
     first.child.kill('SIGKILL');
     await first.exited;

@@ -281,10 +281,12 @@ describe('/alex reduce and /alex boost', () => {
       demucs.set({ stepMs: 120 });
       const a = await remixCommand('reduce', { track: tracks[3]!.ratingKey, stem: 'vocals' }, ALEX);
       const b = await remixCommand('reduce', { track: tracks[4]!.ratingKey, stem: 'vocals' }, SAM);
+      // The first progress edit may come 2.5 s after the start, later on a loaded machine.
       await h.discord.waitForRequest(
         (r) =>
           r.path.endsWith(`/${b.token}/messages/@original`) &&
           /Waiting for the current separation to finish/.test(r.json?.content ?? ''),
+        15_000,
       );
       await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
     },

@@ -93,6 +93,7 @@ export async function deliverNotices(ctx: JobContext): Promise<void> {
       continue;
     }
     monitor.delivered(incident.id, kind === 'alert' ? { channelId: channel, messageId } : undefined);
+    ctx.logger.info({ incident: incident.id, notice: kind, messageId }, 'Plex notice posted');
   }
 }
 
