@@ -60,12 +60,15 @@ const KIND_TEXT: Record<UpstreamErrorKind, (name: string) => string> = {
   not_found: (name) => `${name} could not find what was asked for.`,
 };
 
+/** The `code` a Node, SQLite or Discord error carries (ECONNREFUSED, SQLITE_BUSY, 40060), if any. */
+export const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
 const DATABASE_BUSY_TEXT =
   "Autoalex's database is locked by another program (a backup or a database tool?). Try again in a moment.";
 
 /** better-sqlite3's SqliteError for a lock held elsewhere (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED…). */
 export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
@@ -127,6 +130,6 @@ export function describeFailure(error: unknown, logger: Logger): string {
   else if (error instanceof UpstreamError)
     logger.warn({ svc: error.service, kind: error.kind, status: error.status }, 'upstream failed');
   else if (error instanceof UserFacingError) logger.debug({ reason: error.message }, 'user-facing refusal');
-  else if (isDatabaseBusy(error)) logger.warn({ code: (error as { code: string }).code }, 'database locked');
+  else if (isDatabaseBusy(error)) logger.warn({ code: errorCode(error) }, 'database locked');
   return message.text;
 }

@@ -17,12 +17,15 @@ export function escapeMarkdown(text: string): string {
 /** Control characters (a newline starts a heading or a quote) and the ones that reverse the text's direction. */
 const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
 
+/** What a user typed, on one line of at most `max` characters. */
+const oneLine = (text: string, max: number): string => truncate(text.replace(UNPRINTABLE, ' ').trim(), max);
+
 /** Text a user typed, echoed in a reply: one line, no markdown (a masked link stays text), at most `max` characters. */
 export function quoteTyped(text: string, max = 80): string {
-  return escapeMarkdown(truncate(text.replace(UNPRINTABLE, ' ').trim(), max));
+  return escapeMarkdown(oneLine(text, max));
 }
 
 /** Text a user typed, echoed as `inline code`: a backtick in it could close the span and let markdown through. */
 export function codeTyped(text: string, max = 50): string {
-  return `\`${truncate(text.replace(UNPRINTABLE, ' ').trim(), max).replace(/`/g, 'ˋ')}\``;
+  return `\`${oneLine(text, max).replace(/`/g, 'ˋ')}\``;
 }

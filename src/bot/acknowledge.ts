@@ -1,9 +1,8 @@
+import { errorCode } from '../errors.ts';
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 
 /** "Interaction has already been acknowledged." */
 const ALREADY_ACKNOWLEDGED = 40060;
-
-const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 
 /**
  * Sends an interaction's acknowledgement (a deferral or the reply itself). Discord may process one whose
@@ -19,7 +18,7 @@ export async function acknowledge<T>(
   try {
     return await send();
   } catch (error) {
-    if (codeOf(error) !== ALREADY_ACKNOWLEDGED) throw error;
+    if (errorCode(error) !== ALREADY_ACKNOWLEDGED) throw error;
     interaction[how] = true;
     return undefined;
   }

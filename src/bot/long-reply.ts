@@ -1,3 +1,4 @@
+import { errorCode } from '../errors.ts';
 import { MessageFlags } from 'discord.js';
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
 import type { Logger } from '../logger.ts';
@@ -16,8 +17,6 @@ const UNKNOWN_MESSAGE = 10008;
 const INVALID_WEBHOOK_TOKEN = 50027;
 
 type Target = ChatInputCommandInteraction | MessageComponentInteraction;
-
-const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code;
 
 /**
  * The message a long command or a component press works in: its progress, then its final answer or error,
@@ -69,7 +68,7 @@ export function longReply(
       if (!messageId) throw Object.assign(new Error('no message yet'), { code: UNKNOWN_MESSAGE });
       await target.messages.edit(messageId, toProgressEdit(update));
     } catch (error) {
-      if (codeOf(error) !== UNKNOWN_MESSAGE) throw error;
+      if (errorCode(error) !== UNKNOWN_MESSAGE) throw error;
       messageId = await post(typeof update === 'string' ? { content: update } : update);
     }
   }
@@ -79,7 +78,7 @@ export function longReply(
       const message = await interaction.editReply(toProgressEdit(update));
       messageId = message.id;
     } catch (error) {
-      const code = codeOf(error);
+      const code = errorCode(error);
       if (code !== UNKNOWN_MESSAGE && code !== INVALID_WEBHOOK_TOKEN) throw error;
       // Deleted by a member, or the token died early (a clock far off): carry on in the channel.
       if (code === UNKNOWN_MESSAGE) messageId = undefined;
@@ -100,7 +99,7 @@ export function longReply(
           await interaction.editReply(toEditOptions(reply));
           return;
         } catch (error) {
-          const code = codeOf(error);
+          const code = errorCode(error);
           if (code !== UNKNOWN_MESSAGE && code !== INVALID_WEBHOOK_TOKEN) throw error;
           if (code === UNKNOWN_MESSAGE) messageId = undefined;
           moved = true;

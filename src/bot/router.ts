@@ -1,3 +1,4 @@
+import { within } from '../within.ts';
 import { MessageFlags } from 'discord.js';
 import type {
   AutocompleteInteraction,
@@ -111,19 +112,14 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, deps: Bo
   let choices: Array<{ name: string; value: string }> = [];
   if (command?.complete) {
     const ctx = contextFor(interaction, deps, 'slash');
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<[]>(
-      (resolve) => (timer = setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS)),
-    );
     try {
-      choices = await Promise.race([
+      choices = await within(
         command.complete(focused.name, String(focused.value), slashArgs(interaction), ctx),
-        budget,
-      ]);
+        AUTOCOMPLETE_BUDGET_MS,
+        () => [],
+      );
     } catch (error) {
       ctx.logger.warn({ err: error, cmd: command.name }, 'autocomplete failed; answering with no choices');
-    } finally {
-      clearTimeout(timer);
     }
   }
   const valid = choices

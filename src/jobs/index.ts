@@ -1,3 +1,4 @@
+import { within } from '../within.ts';
 import { Cron } from 'croner';
 import { digestJob } from './digest.ts';
 import { historySync } from './history-sync.ts';
@@ -7,21 +8,6 @@ import { plexMonitor } from './plex-monitor.ts';
 import type { Job, JobContext } from './types.ts';
 
 export const JOBS: readonly Job[] = [plexMonitor, libraryRefresh, playlistSync, historySync, digestJob];
-
-/**
- * Whether `work` finished within `ms` (null: no limit); a failure within the limit rejects. A late tick is
- * not cancelled, only no longer waited for.
- */
-async function within(work: Promise<void>, ms: number | null): Promise<boolean> {
-  if (ms === null) return work.then(() => true);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Schedules every enabled job (no overlap, in TZ); returns a function that stops them all. */
 export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => void {
@@ -46,7 +32,9 @@ export function startJobs(ctx: JobContext, jobs: readonly Job[] = JOBS): () => v
           const started = Date.now();
           const deadlineMs = job.deadlineMs?.(ctx.config) ?? null;
           const tick = job.run({ ...ctx, logger });
-          if (await within(tick, deadlineMs)) {
+          // A late tick is not cancelled, only no longer waited for; a failure within the deadline rejects.
+          const done = tick.then(() => true);
+          if (await (deadlineMs === null ? done : within(done, deadlineMs, () => false))) {
             logger.debug({ ms: Date.now() - started }, 'job finished');
             return;
           }

@@ -1,3 +1,4 @@
+import { within } from '../within.ts';
 import { alertReply } from '../components/monitor.ts';
 import { UpstreamError } from '../errors.ts';
 import { recoveryEmbed, reminderText } from '../views/monitor.ts';
@@ -11,17 +12,6 @@ function dockerProblem(error: unknown, dockerHost: string | undefined): string {
     return `Docker at ${where} refused to answer (a socket proxy needs CONTAINERS=1).`;
   }
   return `Could not reach Docker at ${where}. Is the socket mounted into Autoalex's container (read-only is enough)?`;
-}
-
-/** `work`, or `late()` once `ms` have passed: the caller stops waiting (the request ends on its own timeout). */
-async function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late()), ms)));
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

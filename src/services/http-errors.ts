@@ -1,5 +1,5 @@
 import { isAxiosError } from 'axios';
-import { UpstreamError } from '../errors.ts';
+import { errorCode, UpstreamError } from '../errors.ts';
 import type { UpstreamService } from '../errors.ts';
 
 const UNREACHABLE_CODES = new Set([
@@ -36,7 +36,7 @@ export function toUpstreamError(service: UpstreamService, error: unknown): Upstr
     if (code === 'ERR_BAD_RESPONSE') return new UpstreamError(service, 'bad_response', code);
     return new UpstreamError(service, 'unreachable', code || 'network error');
   }
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code))
     return new UpstreamError(service, 'unreachable', code);
   return new UpstreamError(service, 'bad_response', error instanceof Error ? error.name : 'unknown failure');

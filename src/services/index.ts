@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { UserFacingError } from '../errors.ts';
+import { errorCode, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { createLibraryIndex } from './library/library-index.ts';
 import type { LibraryIndex } from './library/library-index.ts';
@@ -72,7 +72,7 @@ function lazyStore(dataDir: string, logger: Logger): Store {
       return (store = openStore(dataDir));
     } catch (error) {
       logger.error({ err: error, dataDir }, 'cannot open the database');
-      const code = (error as { code?: unknown }).code;
+      const code = errorCode(error);
       throw new StoreUnavailableError(typeof code === 'string' ? code : undefined);
     }
   };

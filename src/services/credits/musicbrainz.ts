@@ -1,3 +1,4 @@
+import { within } from '../../within.ts';
 import type { MusicBrainzApi } from 'musicbrainz-api';
 import { UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -104,16 +105,10 @@ export function createMusicBrainzService(options: MusicBrainzOptions): MusicBrai
       : pacedQueue(1000 / Math.max(1, Math.floor(options.ratePerSecond)));
 
   /** One request, given up after UPSTREAM_TIMEOUT (musicbrainz-api has no timeout of its own). */
-  async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UpstreamError('musicbrainz', 'timeout', what)), options.timeoutMs);
+  function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return within(work(), options.timeoutMs, () => {
+      throw new UpstreamError('musicbrainz', 'timeout', what);
     });
-    try {
-      return await Promise.race([work(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async function call<T extends { error?: string }>(what: string, work: () => Promise<T>): Promise<T | null> {

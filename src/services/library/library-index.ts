@@ -1,3 +1,4 @@
+import { within } from '../../within.ts';
 import { UpstreamError, UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { IndexItem, PlexService } from '../plex/client.ts';
@@ -172,10 +173,10 @@ export function createLibraryIndex(options: {
       if (snapshot !== null) return;
       const build = index.refresh();
       if (waitMs === Number.POSITIVE_INFINITY) return build;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
-      const outcome = await Promise.race([build.then(() => 'built' as const), late]).finally(() =>
-        clearTimeout(timer),
+      const outcome = await within(
+        build.then(() => 'built' as const),
+        waitMs,
+        () => 'late' as const,
       );
       if (outcome === 'late') {
         throw new UserFacingError(
@@ -192,8 +193,6 @@ export function createLibraryIndex(options: {
     async confirm(kind, text, budgetMs) {
       const q = normalize(text);
       if (!q) return null;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), budgetMs)));
       const found = options.plex.search(text.trim(), 5).then(
         (results) => {
           const items =
@@ -203,7 +202,7 @@ export function createLibraryIndex(options: {
         },
         () => null,
       );
-      const entry = await Promise.race([found, late]).finally(() => clearTimeout(timer));
+      const entry = await within(found, budgetMs, () => null);
       if (entry) confirmed.set(entry.key, entry);
       return entry;
     },

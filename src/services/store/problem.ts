@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../errors.ts';
+import { errorCode, UserFacingError } from '../../errors.ts';
 
 /**
  * Why the database cannot be used, in words, from SQLite's result code (better-sqlite3's `SqliteError.code`,
@@ -34,6 +34,6 @@ function causeOf(code: string | undefined): string {
 
 /** "the file is not a database: SQLITE_NOTADB": what went wrong with a store call, never its raw message. */
 export function storeProblem(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return causeOf(typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined);
 }

@@ -1,3 +1,4 @@
+import { within } from '../../within.ts';
 import type { Logger } from '../../logger.ts';
 import { normalize } from '../library/text-match.ts';
 import type { TautulliService, TautulliUser } from './client.ts';
@@ -38,17 +39,11 @@ export function createUserDirectory(tautulli: TautulliService, logger: Logger): 
       }
     },
     async listQuickly(budgetMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const fallback = new Promise<TautulliUser[]>((resolve) => {
-        timer = setTimeout(() => resolve(cached?.users ?? []), budgetMs);
-      });
       try {
-        return await Promise.race([directory.list(), fallback]);
+        return await within(directory.list(), budgetMs, () => cached?.users ?? []);
       } catch (error) {
         logger.debug({ err: error }, 'user list unavailable for autocomplete');
         return cached?.users ?? [];
-      } finally {
-        clearTimeout(timer);
       }
     },
     async find(text) {
