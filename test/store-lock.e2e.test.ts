@@ -1,15 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import type { FakeDiscord, RecordedRequest } from '../fakes/discord/index.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import { startPlexFake } from '../fakes/plex.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
+import { botEnv, stageApp, startBuiltBot } from './helpers/built-bot.ts';
+import type { RunningBot } from './helpers/built-bot.ts';
 
 /**
  * Another program holds a write lock on the bot's database (a backup, `sqlite3` opened by an admin) while
@@ -18,7 +17,6 @@ import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
  * the lock is gone the same write goes through.
  */
 const ROOT = new URL('..', import.meta.url).pathname;
-const exec = promisify(execFile);
 const LOCK_MS = 5000;
 const BUSY =
   "Autoalex's database is locked by another program (a backup or a database tool?). Try again in a moment.";
@@ -27,19 +25,12 @@ const BUILD =
   mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-lock-')));
 
 let discord: FakeDiscord;
-let bot: ChildProcess | undefined;
+let bot: RunningBot | undefined;
 let closeFakes: () => Promise<void>;
 let dataDir: string;
-const output: string[] = [];
 
 beforeAll(async () => {
-  await exec(process.execPath, [
-    join(ROOT, 'node_modules/typescript/bin/tsc'),
-    '-p',
-    join(ROOT, 'tsconfig.build.json'),
-    '--outDir',
-    join(BUILD, 'dist'),
-  ]);
+  const { app } = await stageApp(BUILD);
   discord = await startFakeDiscord();
   const tautulli = await startTautulliFake();
   const plex = await startPlexFake(
@@ -51,42 +42,17 @@ beforeAll(async () => {
     await plex.close();
   };
   dataDir = join(BUILD, 'config');
-  bot = spawn(process.execPath, [join(BUILD, 'dist/src/index.js')], {
-    cwd: BUILD,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.restApi,
-      TAUTULLI_URL: tautulli.url,
-      TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-      PLEX_URL: plex.url,
-      PLEX_TOKEN: plex.token,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  bot = startBuiltBot(process.execPath, app, {
+    PATH: process.env.PATH ?? '',
+    ...botEnv({ discord, tautulli, tautulliApiKey: FAKE_TAUTULLI_API_KEY }, dataDir),
+    PLEX_URL: plex.url,
+    PLEX_TOKEN: plex.token,
   });
-  bot.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const connected = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 30_000);
-    createInterface({ input: bot!.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (line.includes('connected to Discord')) {
-        clearTimeout(timer);
-        resolve(true);
-      }
-    });
-    bot!.once('exit', () => resolve(false));
-  });
-  expect(connected, `the bot did not start:\n${output.join('\n')}`).toBe(true);
+  expect(await bot.ready, `the bot did not start:\n${bot.output.join('\n')}\n${bot.stderr()}`).toBe(true);
 }, 120_000);
 
 afterAll(async () => {
-  if (bot && bot.exitCode === null) {
-    const exited = new Promise((resolve) => bot!.once('exit', resolve));
-    bot.kill('SIGTERM');
-    await exited;
-  }
+  await bot?.stop();
   await closeFakes?.();
   rmSync(BUILD, { recursive: true, force: true });
 });
@@ -159,6 +125,6 @@ describe('the production bot while another program holds its database', () => {
     expect((await answerOf(shown.token)).json.content).toBe(
       'Your Discord account is linked to the Plex user **Alex**.',
     );
-    expect(output.join('\n')).toContain('database locked');
+    expect(bot!.output.join('\n')).toContain('database locked');
   }, 60_000);
 });
