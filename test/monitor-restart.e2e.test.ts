@@ -1,9 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import type { FakeDiscord, RecordedRequest } from '../fakes/discord/index.ts';
@@ -14,6 +11,8 @@ import { startPlexFake } from '../fakes/plex.ts';
 import type { PlexFake } from '../fakes/plex.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 import type { TautulliFake } from '../fakes/tautulli.ts';
+import { botEnv, stageApp, startBuiltBot } from './helpers/built-bot.ts';
+import type { RunningBot } from './helpers/built-bot.ts';
 
 // Issue 15, item 2, against the production process (`node dist/src/index.js`, built with the build's
 // tsconfig): a Plex alert that Discord did not take, or whose post the bot never finished because it was
@@ -21,38 +20,31 @@ import type { TautulliFake } from '../fakes/tautulli.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-let dist: string;
+let build: string;
+let app: string;
 let work: string;
 let discord: FakeDiscord;
 let tautulli: TautulliFake;
 let plex: PlexFake;
 let docker: DockerFake;
-const children: ChildProcess[] = [];
+const bots: RunningBot[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'autoalex-monitor-restart-'));
   // Inside node_modules/.cache so the built files resolve this checkout's node_modules.
   mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dist = mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-monitor-restart-'));
-  const built = await new Promise<{ code: number; output: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist],
-      { cwd: ROOT },
-      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: stdout + stderr }),
-    ),
-  );
-  expect(built.code, built.output).toBe(0);
+  build = mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-monitor-restart-'));
+  ({ app } = await stageApp(build));
   discord = await startFakeDiscord();
   tautulli = await startTautulliFake(FAKE_TAUTULLI_API_KEY);
   plex = await startPlexFake(generateLibrary({ artists: 2, albumsPerArtist: 1, tracksPerAlbum: 2, seed: 5 }));
   docker = await startDockerFake({ containers: [plexContainer()] });
 }, 180_000);
 
-afterEach(() => {
+afterEach(async () => {
   discord.failureFor = undefined;
   plex.failure = { kind: 'none' };
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const bot of bots.splice(0)) await bot.kill();
 });
 
 afterAll(async () => {
@@ -61,50 +53,25 @@ afterAll(async () => {
   await plex?.close();
   await docker?.close();
   if (work) rmSync(work, { recursive: true, force: true });
-  if (dist) rmSync(dist, { recursive: true, force: true });
+  if (build) rmSync(build, { recursive: true, force: true });
 });
 
 /** The built bot, checking Plex every second and alerting on the first failure; resolves once connected. */
-async function startBot(
-  dataDir: string,
-): Promise<{ child: ChildProcess; exited: Promise<unknown>; output: string[] }> {
-  const child = spawn(process.execPath, [join(dist, 'src/index.js')], {
-    cwd: work,
-    env: {
-      PATH: process.env.PATH,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_CLIENT_ID: discord.applicationId,
-      DISCORD_API_URL: discord.restApi,
-      DISCORD_ALERT_CHANNEL_ID: discord.alertChannelId,
-      TAUTULLI_URL: tautulli.url,
-      TAUTULLI_API_KEY: FAKE_TAUTULLI_API_KEY,
-      PLEX_URL: plex.url,
-      PLEX_TOKEN: plex.token,
-      PLEX_POLL_INTERVAL: '1',
-      PLEX_POLL_TIMEOUT: '1',
-      PLEX_FAILURE_THRESHOLD: '1',
-      DOCKER_HOST: `unix://${docker.socketPath}`,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function startBot(dataDir: string): Promise<RunningBot> {
+  const bot = startBuiltBot(process.execPath, app, {
+    PATH: process.env.PATH ?? '',
+    ...botEnv({ discord, tautulli, tautulliApiKey: FAKE_TAUTULLI_API_KEY }, dataDir),
+    DISCORD_ALERT_CHANNEL_ID: discord.alertChannelId,
+    PLEX_URL: plex.url,
+    PLEX_TOKEN: plex.token,
+    PLEX_POLL_INTERVAL: '1',
+    PLEX_POLL_TIMEOUT: '1',
+    PLEX_FAILURE_THRESHOLD: '1',
+    DOCKER_HOST: `unix://${docker.socketPath}`,
   });
-  children.push(child);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const output: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (!line.includes('connected to Discord')) return;
-      clearTimeout(timer);
-      resolve(true);
-    });
-    void exited.then(() => resolve(false));
-  });
-  expect(ready, `the bot did not start:\n${output.join('\n')}`).toBe(true);
-  return { child, exited, output };
+  bots.push(bot);
+  expect(await bot.ready, `the bot did not start:\n${bot.output.join('\n')}\n${bot.stderr()}`).toBe(true);
+  return bot;
 }
 
 const isAlertPost = (r: { method: string; path: string }) =>
@@ -132,8 +99,7 @@ describe('the Plex alert across a crash of the bot', () => {
     plex.failure = { kind: 'status', status: 503 };
     const first = await startBot(dataDir);
     await until(() => alertsSince(since).length > 0, 15_000);
-    first.child.kill('SIGKILL');
-    await first.exited;
+    await first.kill();
     expect(alertsSince(since).map((r) => r.status)).toEqual([0]);
 
     discord.failureFor = undefined;
@@ -173,8 +139,7 @@ describe('the Plex alert across a crash of the bot', () => {
     // Killed once the bot has taken Discord's answer in (a kill between the two is the first test's case).
     await until(() => first.output.some((line) => line.includes('Plex notice posted')), 10_000);
 
-    first.child.kill('SIGKILL');
-    await first.exited;
+    await first.kill();
     const after = lastSeq();
     await startBot(dataDir);
     // The restarted bot knows the alert went out: Plex's recovery answers it, and no second alert.

@@ -129,6 +129,8 @@ export interface RunningBot {
   stderr(): string;
   /** SIGTERM, then the exit (null when it did not exit within 15 s). */
   stop(): Promise<{ code: number | null; signal: string | null } | null>;
+  /** SIGKILL, as a crash or the OOM killer ends it, then the exit. */
+  kill(): Promise<{ code: number | null; signal: string | null }>;
 }
 
 /** `node --enable-source-maps dist/src/index.js` in `app`, as the image's CMD runs it. */
@@ -159,6 +161,10 @@ export function startBuiltBot(node: string, app: string, env: NodeJS.ProcessEnv)
     ready,
     output,
     stderr: () => stderr,
+    kill() {
+      child.kill('SIGKILL');
+      return exited;
+    },
     stop() {
       child.kill('SIGTERM');
       return Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000))]);
