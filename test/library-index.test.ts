@@ -73,6 +73,55 @@ describe('library index builds and swaps', () => {
     expect(library.get(added.ratingKey)?.label).toBe('Zyxwvut Newcomer');
   });
 
+  it('shows renamed items after a rebuild and keeps the unchanged ones as they were', async () => {
+    const library = index();
+    await library.refresh();
+    const track = lib.tracks[7] as (typeof lib.tracks)[number];
+    const untouched = lib.tracks[900] as (typeof lib.tracks)[number];
+    const before = library.get(untouched.ratingKey)?.label;
+    const oldTitle = track.title;
+    track.title = 'Qwertyuiop Renamed';
+    try {
+      await library.refresh();
+      const label = library.get(track.ratingKey)?.label;
+      expect(label?.startsWith('Qwertyuiop Renamed — ')).toBe(true);
+      expect(library.search('track', 'qwertyuiop renamed', 5).map((e) => e.key)).toEqual([track.ratingKey]);
+      expect(library.get(untouched.ratingKey)?.label).toBe(before);
+      expect(before).toBeDefined();
+    } finally {
+      track.title = oldTitle;
+    }
+  });
+
+  it('builds the same index whatever total Plex announces with the first page (a library changing mid-walk)', async () => {
+    const plex = createPlexService({ baseUrl: fake.url, token: fake.token, timeoutMs: 5000, logger });
+    const announcing = (claim: (total: number) => number) =>
+      createLibraryIndex({
+        plex: {
+          ...plex,
+          walkSection: (section, type, onPage) =>
+            plex.walkSection(section, type, (items, total, first) => onPage(items, claim(total), first)),
+        },
+        logger,
+        sections: [],
+      });
+    const truthful = index();
+    const tooFew = announcing(() => 1); // more items arrive than announced: the columns grow
+    const tooMany = announcing((total) => total * 10); // fewer arrive: the columns are cut
+    await Promise.all([truthful.refresh(), tooFew.refresh(), tooMany.refresh()]);
+    const counts = truthful.stats();
+    expect(counts.tracks).toBeGreaterThan(2000); // several pages of tracks
+    for (const other of [tooFew, tooMany]) {
+      expect({ ...other.stats(), builtAt: 0 }).toEqual({ ...counts, builtAt: 0 });
+      // Every entry as the truthful build has it, and the same display order (an exact name is a binary
+      // search, free of the scans' time budget).
+      for (const item of [...lib.artists, ...lib.albums, ...lib.tracks])
+        expect(other.get(item.ratingKey)).toEqual(truthful.get(item.ratingKey));
+      for (const track of lib.tracks.slice(0, 200))
+        expect(other.search('track', track.title, 1)).toEqual(truthful.search('track', track.title, 1));
+    }
+  });
+
   it("lets Plex's search confirm a title too new for the index, within a budget", async () => {
     const library = index();
     await library.refresh();

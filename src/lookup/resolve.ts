@@ -81,12 +81,16 @@ export async function resolveEntry(
   await ctx.services.library.ready(READY_WAIT_MS);
   const match = findEntry(kind, text, ctx);
   if (match) return match;
-  // A miss may be an item added since the last build. Never rebuild inline (31 s at 400,000 tracks): ask for a
-  // background rebuild (at most one per few minutes), let Plex's own search confirm an exact new title
-  // within a short budget, and otherwise answer now with the closest names from the current index.
+  // A miss may be an item added since the last build. Never rebuild inline (31 s at 400,000 tracks): let
+  // Plex's own search confirm an exact new title within a short budget, and otherwise answer with the
+  // closest names from the current index, worked out while Plex searches. The background rebuild (at most
+  // one per few minutes) is asked for once the answer is known, so its first pages do not delay it.
+  const confirming = ctx.services.library.confirm(kind, text, CONFIRM_BUDGET_MS);
+  const miss = unknownEntry(kind, text, ctx);
+  const confirmed = await confirming;
   ctx.services.library.refreshSoon();
-  const confirmed = await ctx.services.library.confirm(kind, text, CONFIRM_BUDGET_MS);
-  return confirmed ? { entry: confirmed } : unknownEntry(kind, text, ctx);
+  if (confirmed) return { entry: confirmed };
+  throw miss;
 }
 
 /** How long a miss waits for Plex's search before answering with suggestions. */
@@ -122,12 +126,13 @@ export async function artistByKey(key: string, ctx: CommandContext): Promise<{ k
   return { key: match.artist.key, title: match.artist.label };
 }
 
-function unknownEntry(kind: EntryKind, text: string, ctx: CommandContext): never {
+/** What a miss answers: the name was not found, with the closest artists for an artist. */
+function unknownEntry(kind: EntryKind, text: string, ctx: CommandContext): UserFacingError {
   const trimmed = text.trim();
   const named = `There is no ${kind} named “${quoteTyped(trimmed)}” on this server.`;
   if (kind !== 'artist')
-    throw new UserFacingError(`${named} Start typing its title and pick it from the list.`);
+    return new UserFacingError(`${named} Start typing its title and pick it from the list.`);
   const suggestions = ctx.services.library.suggestArtists(trimmed, 3).map((a) => a.label);
   const closest = suggestions.length > 0 ? ` Closest: ${listNames(suggestions)}.` : '';
-  throw new UserFacingError(`${named}${closest}`);
+  return new UserFacingError(`${named}${closest}`);
 }

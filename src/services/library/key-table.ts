@@ -1,5 +1,5 @@
 import type { Pacer } from './pacer.ts';
-import { sortSliced } from './pacer.ts';
+import { identity, sortSliced } from './pacer.ts';
 
 /**
  * Every rating key of an index, ascending, and beside each where it lives (raw index × 4 + list number):
@@ -35,7 +35,7 @@ export async function keyTable(lists: readonly Float64Array[], pacer: Pacer): Pr
     await pacer.tick();
   }
   const ids = await sortSliced(
-    Int32Array.from({ length: total }, (_, i) => i),
+    identity(total),
     (a, b) => (allKeys[a] as number) - (allKeys[b] as number),
     pacer,
   );

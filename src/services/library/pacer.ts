@@ -21,6 +21,13 @@ export function createPacer(sliceMs = 15): Pacer {
   };
 }
 
+/** 0, 1, … n − 1 in a plain loop: `Int32Array.from({ length }, fn)` calls fn per element (25 ms at 550,000). */
+export function identity(n: number): Int32Array {
+  const ids = new Int32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = i;
+  return ids;
+}
+
 /** Runs of this many ids are sorted in one native call (a few milliseconds), then merged in slices. */
 const RUN = 2048;
 /** How many merged ids between two pacer checks. */

@@ -1,5 +1,7 @@
+import { trimmed } from './columns.ts';
+import type { Columns } from './columns.ts';
 import type { Pacer } from './pacer.ts';
-import { sortSliced } from './pacer.ts';
+import { identity, sortSliced } from './pacer.ts';
 import { isSubsequence, letterMask, normalize, queryWords } from './text-match.ts';
 
 /**
@@ -11,7 +13,7 @@ import { isSubsequence, letterMask, normalize, queryWords } from './text-match.t
  */
 export interface SearchList {
   readonly size: number;
-  /** Each label is heads[raw] + tails[raw]; one side is shared (a track's " — Artist (Album)"), see Columns. */
+  /** Each label is heads[raw] + tails[raw]; one side is shared (a track's " — Artist (Album)"), see columns.ts. */
   readonly heads: readonly string[];
   readonly tails: readonly string[];
   /** normalize(primary name), by raw index. */
@@ -31,28 +33,10 @@ export interface SearchList {
   readonly starts: Int32Array;
 }
 
-/**
- * What a build collects per entry, in walk order. A label is split in two where one part is the same for
- * many entries (the ten tracks of an album share " — Artist (Album)"), so that part is stored once: labels
- * hold an em dash, which makes every label a two-byte string, and were most of a track's memory.
- */
-export interface Columns {
-  heads: string[];
-  tails: string[];
-  names: string[];
-  words: string[];
-  keys: number[];
-  parents: number[];
-}
-
 export const CHUNK = 8192;
 const FUZZY_MIN_QUERY = 3;
 /** The fuzzy tier is a nicety for typos: it never holds a keystroke up longer than this. */
 const FUZZY_BUDGET_MS = 4;
-
-export function emptyColumns(): Columns {
-  return { heads: [], tails: [], names: [], words: [], keys: [], parents: [] };
-}
 
 function byCodePoint(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
@@ -78,23 +62,18 @@ export function labelOf(list: SearchList, raw: number): string {
 
 /** Builds the search structures from collected columns, yielding through `pacer` so no step blocks for long. */
 export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<SearchList> {
-  const { heads, tails, names, words } = columns;
-  const size = heads.length;
+  const { heads, tails, names, words, keys, parents, size } = trimmed(columns);
   const masks = new Int32Array(size);
   for (let i = 0; i < size; i++) {
     masks[i] = letterMask(words[i] as string);
     if ((i & 1023) === 0) await pacer.tick();
   }
-  const order = await sortSliced(
-    Int32Array.from({ length: size }, (_, i) => i),
-    (a, b) => byLabel(heads, tails, a, b) || a - b,
-    pacer,
-  );
+  const order = await sortSliced(identity(size), (a, b) => byLabel(heads, tails, a, b) || a - b, pacer);
   const rank = new Int32Array(size);
   for (let p = 0; p < size; p++) rank[order[p] as number] = p;
   await pacer.tick();
   const byName = await sortSliced(
-    Int32Array.from({ length: size }, (_, i) => i),
+    identity(size),
     (a, b) =>
       byCodePoint(names[a] as string, names[b] as string) || (rank[a] as number) - (rank[b] as number),
     pacer,
@@ -118,8 +97,8 @@ export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<S
     heads,
     tails,
     names,
-    keys: Float64Array.from(columns.keys),
-    parents: Float64Array.from(columns.parents),
+    keys,
+    parents,
     masks,
     order,
     rank,

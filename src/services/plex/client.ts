@@ -7,7 +7,7 @@ import type { PlexWrites } from './writes.ts';
 import {
   hubContainer,
   identityContainer,
-  indexItem,
+  readIndexItem,
   itemContainer,
   parseItems,
   sectionContainer,
@@ -36,7 +36,7 @@ export const PAGE_SIZE = 5000;
  * A lean walk's page: big enough for few round trips, small enough that parsing one page (done in one go by
  * the HTTP client) never holds the event loop for long.
  */
-export const LEAN_PAGE_SIZE = 2500;
+export const LEAN_PAGE_SIZE = 1000;
 
 /**
  * What a lean walk leaves out: Plex documents `excludeElements` and `excludeFields` on list endpoints; a
@@ -81,7 +81,8 @@ export interface PlexService extends PlexWrites {
   walkSection(
     sectionId: string,
     type: PlexType,
-    onPage: (items: IndexItem[]) => void | Promise<void>,
+    /** `total` is the section's count of that type as Plex gave it with the page; `first` marks page one. */
+    onPage: (items: IndexItem[], total: number, first: boolean) => void | Promise<void>,
   ): Promise<number>;
   /** One item with its Guids, or null when Plex does not know the key. */
   metadata(ratingKey: string): Promise<PlexItem | null>;
@@ -176,14 +177,14 @@ export function createPlexService(options: PlexOptions): PlexService {
         `/library/sections/${requireKey(sectionId)}/all`,
         `type=${type}&${LEAN_QUERY}`,
         LEAN_PAGE_SIZE,
-        async (raw) => {
+        async (raw, total, first) => {
           const items: IndexItem[] = [];
           for (const entry of raw) {
-            const parsed = indexItem.safeParse(entry);
-            if (parsed.success) items.push(parsed.data);
+            const item = readIndexItem(entry);
+            if (item) items.push(item);
           }
           count += items.length;
-          await onPage(items);
+          await onPage(items, total, first);
         },
       );
       return count;

@@ -64,17 +64,43 @@ export const plexItem = z.object({
 export type PlexItem = z.infer<typeof plexItem>;
 
 /** The fields a library index needs (walkSection): nothing else of a listing is kept. */
-export const indexItem = z.object({
-  ratingKey: key,
-  title: z.string().catch(''),
-  originalTitle: text,
-  parentTitle: text,
-  grandparentTitle: text,
-  parentRatingKey: key.optional().catch(undefined),
-  grandparentRatingKey: key.optional().catch(undefined),
-  year: num,
-});
-export type IndexItem = z.infer<typeof indexItem>;
+export interface IndexItem {
+  ratingKey: string;
+  title: string;
+  originalTitle?: string;
+  parentTitle?: string;
+  grandparentTitle?: string;
+  parentRatingKey?: string;
+  grandparentRatingKey?: string;
+  year?: number;
+}
+
+const keyOf = (value: unknown) =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * One item of a lean walk, read as plexItem reads those fields (keys as strings, numbers from strings,
+ * absent or odd optional fields left out), or null without a rating key. Written out rather than a Zod
+ * schema: an index build reads 500,000 of these, and a schema's copy of each is only more garbage.
+ */
+export function readIndexItem(entry: unknown): IndexItem | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const raw = entry as Record<string, unknown>;
+  const ratingKey = keyOf(raw.ratingKey);
+  if (ratingKey === undefined) return null;
+  const year = typeof raw.year === 'number' || typeof raw.year === 'string' ? Number(raw.year) : Number.NaN;
+  return {
+    ratingKey,
+    title: textOf(raw.title) ?? '',
+    originalTitle: textOf(raw.originalTitle),
+    parentTitle: textOf(raw.parentTitle),
+    grandparentTitle: textOf(raw.grandparentTitle),
+    parentRatingKey: keyOf(raw.parentRatingKey),
+    grandparentRatingKey: keyOf(raw.grandparentRatingKey),
+    year: Number.isFinite(year) ? year : undefined,
+  };
+}
 
 export const itemContainer = z.object({
   MediaContainer: z.object({

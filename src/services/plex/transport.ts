@@ -108,21 +108,21 @@ export function createPlexTransport(options: {
 
   /**
    * Walks a paged list endpoint (`X-Plex-Container-Start/Size`) until Plex's totalSize is reached, handing
-   * each page's raw `Metadata` to `onPage`. `query` is the rest of the query string, already encoded.
+   * each page's raw `Metadata` to `onPage` with the total Plex announced. `query` is the rest of the query string, already encoded.
    */
   async function walkPages(
     path: string,
     query: string,
     pageSize: number,
-    onPage: (raw: unknown[]) => void | Promise<void>,
+    onPage: (raw: unknown[], total: number, first: boolean) => void | Promise<void>,
   ) {
     for (let start = 0; ; start += pageSize) {
       const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
       const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`, 'get', MAX_PAGE_BYTES);
       const container = parse(itemContainer, body, path).MediaContainer;
       const raw = container.Metadata ?? [];
-      await onPage(raw);
       const total = container.totalSize ?? container.size ?? raw.length;
+      await onPage(raw, total, start === 0);
       if (raw.length < pageSize || start + raw.length >= total) return;
     }
   }
