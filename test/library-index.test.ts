@@ -78,7 +78,7 @@ describe('library index builds and swaps', () => {
     await library.refresh();
     const track = lib.tracks[7] as (typeof lib.tracks)[number];
     const untouched = lib.tracks[900] as (typeof lib.tracks)[number];
-    const before = library.get(untouched.ratingKey)?.label;
+    const before = library.get(untouched.ratingKey);
     const oldTitle = track.title;
     track.title = 'Qwertyuiop Renamed';
     try {
@@ -86,8 +86,12 @@ describe('library index builds and swaps', () => {
       const label = library.get(track.ratingKey)?.label;
       expect(label?.startsWith('Qwertyuiop Renamed — ')).toBe(true);
       expect(library.search('track', 'qwertyuiop renamed', 5).map((e) => e.key)).toEqual([track.ratingKey]);
-      expect(library.get(untouched.ratingKey)?.label).toBe(before);
+      // Whole entries, words included: an unchanged stretch of the index is the previous build's text.
+      expect(library.get(untouched.ratingKey)).toEqual(before);
       expect(before).toBeDefined();
+      expect(library.search('track', untouched.title, 1)[0]?.words).toBe(before?.words);
+      const renamed = library.get(track.ratingKey);
+      expect(renamed?.words.startsWith(' qwertyuiop renamed ')).toBe(true);
     } finally {
       track.title = oldTitle;
     }

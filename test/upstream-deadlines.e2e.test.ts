@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { plexCheck, tautulliCheck } from '../src/services/upstream-checks.ts';
+import { LEAN_PAGE_SIZE } from '../src/services/plex/client.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import { FAKE_TAUTULLI_API_KEY } from '../fakes/tautulli.ts';
 import type { Library } from '../fakes/library.ts';
@@ -29,7 +30,7 @@ async function prefix(h: Harness, content: string): Promise<{ text: string; ms: 
 /** A library bigger than one index page of tracks (2,500), so the walk has a second page. */
 function twoPageLibrary(): Library {
   const lib = generateLibrary({ artists: 200, albumsPerArtist: [2, 4], tracksPerAlbum: [6, 12], seed: 5 });
-  expect(lib.tracks.length).toBeGreaterThan(2500);
+  expect(lib.tracks.length).toBeGreaterThan(LEAN_PAGE_SIZE);
   return lib;
 }
 
@@ -83,7 +84,7 @@ describe('the first library index build', () => {
     const h = await startHarness({ library: twoPageLibrary() });
     try {
       h.plex!.failureFor = (req) =>
-        req.path.endsWith('/all') && req.query['X-Plex-Container-Start'] === '2500'
+        req.path.endsWith('/all') && req.query['X-Plex-Container-Start'] === String(LEAN_PAGE_SIZE)
           ? {
               kind: 'status',
               status: 503,

@@ -10,7 +10,6 @@ export interface Columns {
   heads: string[];
   tails: string[];
   names: string[];
-  words: string[];
   keys: Float64Array;
   parents: Float64Array;
   /** Entries written so far; the arrays may be longer (reserved). */
@@ -22,7 +21,6 @@ export function emptyColumns(): Columns {
     heads: [],
     tails: [],
     names: [],
-    words: [],
     keys: new Float64Array(0),
     parents: new Float64Array(0),
     size: 0,
@@ -52,7 +50,7 @@ export async function reserve(
 ): Promise<void> {
   const capacity = c.size + more;
   if (capacity <= c.keys.length) return;
-  for (const column of ['heads', 'tails', 'names', 'words'] as const) {
+  for (const column of ['heads', 'tails', 'names'] as const) {
     c[column] = grownStrings(c[column], c.size, capacity);
     await between();
   }
@@ -63,7 +61,7 @@ export async function reserve(
 /** Synchronous growth, for the rare page beyond the announced total. */
 function grow(c: Columns, more: number): void {
   const capacity = c.size + more;
-  for (const column of ['heads', 'tails', 'names', 'words'] as const)
+  for (const column of ['heads', 'tails', 'names'] as const)
     c[column] = grownStrings(c[column], c.size, capacity);
   c.keys = grownNumbers(c.keys, c.size, capacity);
   c.parents = grownNumbers(c.parents, c.size, capacity);
@@ -74,7 +72,6 @@ export function append(
   head: string,
   tail: string,
   name: string,
-  words: string,
   key: number,
   parent: number,
 ): void {
@@ -84,7 +81,6 @@ export function append(
   c.heads[at] = head;
   c.tails[at] = tail;
   c.names[at] = name;
-  c.words[at] = words;
   c.keys[at] = key;
   c.parents[at] = parent;
 }
@@ -92,6 +88,6 @@ export function append(
 /** The columns cut to the entries written (fewer than reserved when items were skipped or removed meanwhile). */
 export function trimmed(c: Columns): Columns {
   if (c.keys.length === c.size) return c;
-  for (const list of [c.heads, c.tails, c.names, c.words]) list.length = c.size;
+  for (const list of [c.heads, c.tails, c.names]) list.length = c.size;
   return { ...c, keys: c.keys.slice(0, c.size), parents: c.parents.slice(0, c.size) };
 }

@@ -129,7 +129,6 @@ export function createLibraryIndex(options: {
               kept(list?.heads[old], head, kind === 'album' ? once : flat),
               kept(list?.tails[old], tail, kind === 'album' ? flat : once),
               kept(list?.names[old], normalize(item.title), flat),
-              ` ${normalize(head + tail)}`,
               key,
               parent !== undefined && KEY.test(parent) ? Number(parent) : Number.NaN,
             );
@@ -144,8 +143,8 @@ export function createLibraryIndex(options: {
     shared.clear();
     const byKind = {} as Record<EntryKind, SearchList>;
     for (const kind of KINDS) {
-      byKind[kind] = await buildSearchList(columns[kind], pacer);
-      columns[kind] = emptyColumns(); // the walk's words are in the chunks now
+      byKind[kind] = await buildSearchList(columns[kind], pacer, before?.byKind[kind]);
+      columns[kind] = emptyColumns();
     }
     // One assignment: lookups see the old index or the new one, never a half-built one.
     snapshot = {

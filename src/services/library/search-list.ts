@@ -60,14 +60,18 @@ export function labelOf(list: SearchList, raw: number): string {
   return (list.heads[raw] as string) + (list.tails[raw] as string);
 }
 
-/** Builds the search structures from collected columns, yielding through `pacer` so no step blocks for long. */
-export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<SearchList> {
-  const { heads, tails, names, words, keys, parents, size } = trimmed(columns);
-  const masks = new Int32Array(size);
-  for (let i = 0; i < size; i++) {
-    masks[i] = letterMask(words[i] as string);
-    if ((i & 1023) === 0) await pacer.tick();
-  }
+/**
+ * Builds the search structures from collected columns, yielding through `pacer` so no step blocks for long.
+ * Each entry's words are made here, in display order, straight into their chunk (held per entry through the
+ * walk they were the biggest column); a chunk with the same text as `previous`'s (a rebuild of an unchanged
+ * stretch) is the previous one, so that text exists once.
+ */
+export async function buildSearchList(
+  columns: Columns,
+  pacer: Pacer,
+  previous?: SearchList,
+): Promise<SearchList> {
+  const { heads, tails, names, keys, parents, size } = trimmed(columns);
   const order = await sortSliced(identity(size), (a, b) => byLabel(heads, tails, a, b) || a - b, pacer);
   const rank = new Int32Array(size);
   for (let p = 0; p < size; p++) rank[order[p] as number] = p;
@@ -78,18 +82,25 @@ export async function buildSearchList(columns: Columns, pacer: Pacer): Promise<S
       byCodePoint(names[a] as string, names[b] as string) || (rank[a] as number) - (rank[b] as number),
     pacer,
   );
+  const masks = new Int32Array(size);
   const starts = new Int32Array(size);
   const chunks: string[] = [];
   for (let lo = 0; lo < size; lo += CHUNK) {
     const parts: string[] = [];
+    const old = previous?.chunks[chunks.length];
+    let same = old !== undefined;
     let offset = 0;
     for (let p = lo; p < Math.min(size, lo + CHUNK); p++) {
-      const w = words[order[p] as number] as string;
+      const raw = order[p] as number;
+      const w = ` ${normalize((heads[raw] as string) + (tails[raw] as string))}`;
+      masks[raw] = letterMask(w);
       starts[p] = offset;
       parts.push(w);
+      same &&= (old as string).startsWith(w, offset) && (old as string).charCodeAt(offset + w.length) === 0;
       offset += w.length + 1;
+      if ((p & 1023) === 0) await pacer.tick();
     }
-    chunks.push(`${parts.join('\0')}\0`);
+    chunks.push(same && offset === (old as string).length ? (old as string) : `${parts.join('\0')}\0`);
     await pacer.tick();
   }
   return {

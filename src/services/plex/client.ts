@@ -186,6 +186,7 @@ export function createPlexService(options: PlexOptions): PlexService {
           count += items.length;
           await onPage(items, total, first);
         },
+        { itemByItem: true },
       );
       return count;
     },

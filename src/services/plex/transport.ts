@@ -3,6 +3,7 @@ import { deadlineError, UpstreamError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { VERSION } from '../../version.ts';
 import { readBody } from '../http-body.ts';
+import { readListPage } from './list-page.ts';
 import { itemContainer } from './schema.ts';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete';
@@ -64,11 +65,8 @@ export function createPlexTransport(options: {
     'X-Plex-Client-Identifier': X_PLEX_IDENTIFIER,
   };
 
-  async function request(
-    path: string,
-    method: HttpMethod = 'get',
-    maxBytes = MAX_ANSWER_BYTES,
-  ): Promise<unknown> {
+  /** One exchange, the body as bytes (at most `maxBytes`), every failure mapped and logged without the URL. */
+  async function exchange(path: string, method: HttpMethod, maxBytes: number): Promise<Buffer> {
     const started = performance.now();
     const route = path.split('?')[0];
     const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -83,9 +81,9 @@ export function createPlexTransport(options: {
         await response.body?.cancel().catch(() => undefined);
         throw toPlexError({ status: response.status });
       }
-      const text = (await readBody(response, { service: 'plex', maxBytes, what: route })).toString('utf8');
+      const bytes = await readBody(response, { service: 'plex', maxBytes, what: route });
       logger.debug({ method, path: route, ms: Math.round(performance.now() - started) }, 'plex call');
-      return parseJson(text);
+      return bytes;
     } catch (error) {
       const mapped = deadline.aborted ? deadlineError('plex', options.timeoutMs) : toPlexError(error);
       logger.warn(
@@ -94,6 +92,14 @@ export function createPlexTransport(options: {
       );
       throw mapped;
     }
+  }
+
+  async function request(
+    path: string,
+    method: HttpMethod = 'get',
+    maxBytes = MAX_ANSWER_BYTES,
+  ): Promise<unknown> {
+    return parseJson((await exchange(path, method, maxBytes)).toString('utf8'));
   }
 
   function parse<T>(
@@ -108,19 +114,30 @@ export function createPlexTransport(options: {
 
   /**
    * Walks a paged list endpoint (`X-Plex-Container-Start/Size`) until Plex's totalSize is reached, handing
-   * each page's raw `Metadata` to `onPage` with the total Plex announced. `query` is the rest of the query string, already encoded.
+   * each page's raw `Metadata` to `onPage` with the total Plex announced. `query` is the rest of the query
+   * string, already encoded. With `itemByItem`, each page is read item by item (readListPage): for long
+   * walks whose items are dropped as soon as they are read.
    */
   async function walkPages(
     path: string,
     query: string,
     pageSize: number,
     onPage: (raw: unknown[], total: number, first: boolean) => void | Promise<void>,
+    options: { itemByItem?: boolean } = {},
   ) {
     for (let start = 0; ; start += pageSize) {
       const paging = `X-Plex-Container-Start=${start}&X-Plex-Container-Size=${pageSize}`;
-      const body = await request(`${path}?${paging}${query ? `&${query}` : ''}`, 'get', MAX_PAGE_BYTES);
-      const container = parse(itemContainer, body, path).MediaContainer;
-      const raw = container.Metadata ?? [];
+      const url = `${path}?${paging}${query ? `&${query}` : ''}`;
+      let container: { size?: number; totalSize?: number; Metadata?: unknown[] };
+      let raw: unknown[];
+      if (options.itemByItem) {
+        const page = readListPage(await exchange(url, 'get', MAX_PAGE_BYTES), path);
+        container = parse(itemContainer, page.container, path).MediaContainer;
+        raw = page.items;
+      } else {
+        container = parse(itemContainer, await request(url, 'get', MAX_PAGE_BYTES), path).MediaContainer;
+        raw = container.Metadata ?? [];
+      }
       const total = container.totalSize ?? container.size ?? raw.length;
       await onPage(raw, total, start === 0);
       if (raw.length < pageSize || start + raw.length >= total) return;
