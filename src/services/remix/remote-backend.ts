@@ -42,11 +42,7 @@ export function createRemoteBackend(options: {
 }): SeparationBackend {
   const { cache, logger } = options;
   const redis = connectRedis(options.url, { failFast: true });
-  const queue = new Queue<SeparationJobData, SeparationJobResult>(QUEUE_NAME, {
-    connection: redis,
-    prefix: PREFIX,
-    skipWaitingForReady: true,
-  });
+  let queue: Queue<SeparationJobData, SeparationJobResult> | undefined;
   let warned = false;
   // Without a listener an 'error' event would end the process: Redis away must never stop the bot.
   const onError = (error: Error) => {
@@ -54,7 +50,6 @@ export function createRemoteBackend(options: {
     warned = true;
   };
   redis.on('error', onError);
-  queue.on('error', onError);
   redis.on('ready', () => {
     if (warned) logger.info('the remix queue (Redis) is reachable again');
     warned = false;
@@ -66,12 +61,35 @@ export function createRemoteBackend(options: {
   });
   const cancelling = new Set<Promise<unknown>>();
 
+  /**
+   * The BullMQ queue, made once Redis answers: BullMQ asks the server's version when a queue is made, and a
+   * queue whose first question failed (Redis down at the bot's start) never works again.
+   */
+  async function readyQueue(): Promise<Queue<SeparationJobData, SeparationJobResult>> {
+    if (redis.status !== 'ready') throw queueUnreachable();
+    if (!queue) {
+      queue = new Queue<SeparationJobData, SeparationJobResult>(QUEUE_NAME, {
+        connection: redis,
+        prefix: PREFIX,
+      });
+      queue.on('error', onError);
+    }
+    const made = queue;
+    return made.waitUntilReady().then(
+      () => made,
+      () => {
+        queue = undefined;
+        throw queueUnreachable();
+      },
+    );
+  }
+
   /** Removes a waiting job, or tells the worker running it to stop (it checks the key when it starts). */
   function cancelRemote(id: string): void {
     const done = (async () => {
       await redis.set(cancelKey(id), '1', 'EX', STEMS_TTL_S);
       await redis.publish(CANCEL_CHANNEL, id);
-      await queue.remove(id).catch(() => 0);
+      await queue?.remove(id).catch(() => 0);
     })()
       .catch((error: unknown) => logger.warn({ err: error, job: id }, 'could not cancel a remote separation'))
       .finally(() => cancelling.delete(done));
@@ -79,7 +97,7 @@ export function createRemoteBackend(options: {
   }
 
   async function position(id: string): Promise<number> {
-    const waiting = await queue.getWaiting();
+    const waiting = await (await readyQueue()).getWaiting();
     const order = waiting.sort((a, b) => a.timestamp - b.timestamp).map((job) => job.id);
     return Math.max(0, order.indexOf(id)) + 1;
   }
@@ -114,7 +132,7 @@ export function createRemoteBackend(options: {
   ): Promise<Record<Stem, string>> {
     const pending = local.stats().running;
     report({ phase: 'queued', position: pending });
-    if (redis.status !== 'ready') throw queueUnreachable();
+    const queue = await readyQueue();
     const id = randomUUID();
     await queue
       .add('separate', { separation }, { jobId: id, attempts: 1, removeOnFail: { age: 24 * 3600 } })
@@ -156,7 +174,7 @@ export function createRemoteBackend(options: {
 
   return {
     async check() {
-      if (redis.status !== 'ready') throw queueUnreachable();
+      await readyQueue();
     },
     submit: (key, userId, separation, onUpdate) =>
       local.submit(key, userId, (signal, report) => follow(key, separation, signal, report), onUpdate),
@@ -165,7 +183,7 @@ export function createRemoteBackend(options: {
       local.abortAll(reason);
       // The cancels abortAll started go out before the connection closes.
       void Promise.allSettled([...cancelling])
-        .then(() => queue.close())
+        .then(() => queue?.close())
         .catch(() => undefined)
         .finally(() => redis.disconnect());
     },
@@ -180,7 +198,7 @@ function isUpdate(progress: unknown): progress is JobUpdate {
 /** ioredis's own errors while Redis is away (not a job's failure). */
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|max retries|ETIMEDOUT/i.test(
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|max retries|ETIMEDOUT|\(Redis\) is not reachable/i.test(
     message,
   );
 }
