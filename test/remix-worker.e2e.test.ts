@@ -154,6 +154,8 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
   afterEach(async () => {
     await Promise.all(workers.map((w) => w.kill()));
     workers = [];
+    // A killed worker's Demucs lives on (nothing killed its child): end it, as the container's end would.
+    for (const call of demucsCalls()) if (isAlive(call.pid)) process.kill(call.pid, 'SIGKILL');
     // A test that failed midway must not leave jobs for the next one's workers.
     const client = new Redis(redis.url);
     const left = await client.keys('autoalex:*');
