@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue } from 'bullmq';
+import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { cacheMeta } from './backend.ts';
 import type { SeparationBackend } from './backend.ts';
@@ -113,7 +114,10 @@ export function createRemoteBackend(options: {
       async (files) => {
         for (const stem of STEMS) {
           const data = await redis.getBuffer(blobs[stem]);
-          if (!data) throw failureMessage('its stems expired in Redis before the bot collected them');
+          if (!data)
+            throw new UserFacingError(
+              'The stems the worker made expired in Redis before the bot could collect them. Try again.',
+            );
           await writeFile(files[stem], data);
         }
       },
@@ -157,8 +161,8 @@ export function createRemoteBackend(options: {
         const state = job ? await job.getState() : 'unknown';
         lastContact = Date.now();
         if (!job || state === 'unknown')
-          throw failureMessage(
-            'the job disappeared from the queue: was Redis emptied or restarted without saving?',
+          throw new UserFacingError(
+            'This separation disappeared from the remix queue (was Redis emptied, or restarted without saving?). Try again.',
           );
         if (state === 'completed') return await collect(key, separation, job);
         if (state === 'failed') throw failureMessage(job.failedReason);

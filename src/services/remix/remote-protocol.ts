@@ -57,12 +57,10 @@ export function queueUnreachable(): UserFacingError {
 
 /** The failedReason a worker stores for `error`: a user's message as is, anything else as a generic line. */
 export function failureReason(error: unknown): string {
-  return error instanceof UserFacingError
-    ? `${USER_MARK}${error.message}`
-    : 'the worker failed unexpectedly (details in its log)';
+  return error instanceof UserFacingError ? `${USER_MARK}${error.message}` : 'unexpected error';
 }
 
-/** The user's message for a failed job, from its failedReason. */
+/** The user's message for a failed job, from its failedReason (BullMQ's own, for a job stalled too often). */
 export function failureMessage(reason: string | undefined): UserFacingError {
   if (reason?.startsWith(USER_MARK)) return new UserFacingError(reason.slice(USER_MARK.length));
   if (reason && /stalled more than allowable limit/.test(reason))
@@ -70,6 +68,6 @@ export function failureMessage(reason: string | undefined): UserFacingError {
       'The remix workers stopped twice while separating this track (a worker crashed or was restarted), so it was given up. Try again; an admin can look at the workers’ logs.',
     );
   return new UserFacingError(
-    `The remix worker could not separate this track (${reason ?? 'no reason given'}). An admin can look at the worker’s log.`,
+    'The remix worker could not separate this track. An admin can find the details in the worker’s log.',
   );
 }

@@ -127,8 +127,10 @@ export function startRemixWorker(options: {
   return {
     ready,
     async close() {
+      // Closing first: a job put back in the queue must not be fetched again by this worker.
+      const closed = worker.close();
       for (const controller of running.values()) controller.abort(new WorkerStoppingError());
-      await worker.close();
+      await closed;
       subscriber.disconnect();
       redis.disconnect();
     },
