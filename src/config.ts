@@ -357,10 +357,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** The password in redis://user:password@host, scrubbed from logs like the tokens. */
-function queuePassword(url: string | undefined): string | undefined {
-  const password = url ? decodeURIComponent(new URL(url).password) : '';
-  return password || undefined;
+/** The password in redis://user:password@host, as written and decoded: scrubbed from logs like the tokens. */
+function queuePasswords(url: string | undefined): string[] {
+  const raw = url ? new URL(url).password : '';
+  return raw ? [...new Set([raw, decodeURIComponent(raw)])] : [];
 }
 
 /** Docker and .env files often leave `KEY=` lines: treat empty as unset, as t3-env's emptyStringAsUndefined does. */
@@ -470,7 +470,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,
     timeZone: c.TZ,
-    secrets: [...SECRET_KEYS.map((key) => c[key]), queuePassword(c.REMIX_QUEUE_URL)].filter(
+    secrets: [...SECRET_KEYS.map((key) => c[key]), ...queuePasswords(c.REMIX_QUEUE_URL)].filter(
       (value): value is string => value !== undefined,
     ),
     searchPath: env.PATH ?? '',
