@@ -16,7 +16,7 @@ import { announceSkip } from './helpers/docker-engine.ts';
 import { fakeDemucs } from './helpers/fake-demucs.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
-import { freePort, testRedis, whyNoRedis } from './helpers/redis.ts';
+import { freePort, redisServerBinary, startRedisServer, testRedis, whyNoRedis } from './helpers/redis.ts';
 import type { TestRedis } from './helpers/redis.ts';
 import { isAlive, startWorker } from './helpers/remix-worker.ts';
 import type { WorkerProcess } from './helpers/remix-worker.ts';
@@ -96,7 +96,7 @@ async function expectVocalsRemoved(request: RecordedRequest, original: Record<st
   expect(Math.abs(levels.drums - original.drums!)).toBeLessThan(1);
 }
 
-function worker(): WorkerProcess {
+function worker(env: Record<string, string> = {}): WorkerProcess {
   const started = startWorker({
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -108,6 +108,7 @@ function worker(): WorkerProcess {
     REMIX_CONCURRENCY: '1',
     DATA_DIR: join(work, `worker-${workers.length}`),
     LOG_LEVEL: 'info',
+    ...env,
   });
   workers.push(started);
   return started;
@@ -135,7 +136,7 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
     original = await stemLevels(audioFile);
     const audio = readFileSync(audioFile);
     lib = generateLibrary({ artists: 4, albumsPerArtist: 1, tracksPerAlbum: 6, seed: 11 });
-    tracks.push(...lib.tracks.slice(-8));
+    tracks.push(...lib.tracks.slice(-10));
     for (const track of tracks) track.durationMs = SECONDS * 1000;
     h = await startHarness({
       library: lib,
@@ -241,6 +242,30 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
   );
 
   it(
+    'docker stop on a worker puts its job straight back in the queue: another worker finishes it, long before a lock would expire',
+    { timeout: 90_000 },
+    async () => {
+      demucs.set({ stepMs: 150 });
+      // A lock far longer than the test: only the stopping worker handing the job back can explain a takeover.
+      const slowLock = { REMIX_WORKER_LOCK_SECONDS: '120' };
+      await Promise.all([worker(slowLock).ready, worker(slowLock).ready]);
+      const before = demucsCalls().length;
+      const interaction = await remix(tracks[8]!);
+      await progressMatching(interaction.token, /Separating/);
+      const first = workerRunning(tracks[8]!.ratingKey)!;
+      await expect.poll(() => demucsCalls().length).toBe(before + 1);
+      const firstDemucs = demucsCalls().at(-1)!.pid;
+      expect(await first.stop()).toBe(0);
+      expect(isAlive(firstDemucs)).toBe(false);
+      const second = workers.find((w) => w !== first)!;
+      const final = await finalEdit(interaction.token, 45_000);
+      expect(final.files).toHaveLength(1);
+      expect(second.output.some((l) => l.includes('"msg":"separating"'))).toBe(true);
+      expect(demucsCalls().length - before).toBe(2);
+    },
+  );
+
+  it(
     'a job whose workers keep dying fails with a clear message instead of hanging',
     { timeout: 120_000 },
     async () => {
@@ -302,6 +327,11 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
       await progressMatching(a.token, /Separating/);
       const b = await remix(tracks[6]!, SAM);
       await progressMatching(b.token, /Waiting for the current separation to finish \(next in line\)/);
+      // One waiting remix per person, as without workers.
+      const c = await remix(tracks[9]!, SAM);
+      expect((await finalEdit(c.token)).json.content).toContain(
+        'You already have a remix waiting in the queue',
+      );
       await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
     },
   );
@@ -335,34 +365,67 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
 });
 
 describe.skipIf(reason !== undefined)('the remix queue (Redis) unreachable', () => {
-  it('answers that the queue is not reachable, and the bot keeps running', async () => {
-    const down = `redis://127.0.0.1:${await freePort()}`;
-    const library = generateLibrary({ artists: 1, albumsPerArtist: 1, tracksPerAlbum: 2, seed: 3 });
-    const track = library.tracks.at(-1)!;
-    track.durationMs = SECONDS * 1000;
-    const bot = await startHarness({ library, env: { REMIX_QUEUE_URL: down } });
-    try {
-      await bot.services.library.refresh();
-      for (const user of [ALEX, SAM]) {
-        const interaction = await bot.discord.slashCommand({
-          name: 'alex',
-          subcommand: 'reduce',
-          options: [
-            { name: 'track', value: track.ratingKey, type: 3 },
-            { name: 'stem', value: 'vocals', type: 3 },
-          ],
-          user,
-        });
-        const final = await bot.discord.waitForRequest(
-          (r) =>
-            r.path.endsWith(`/${interaction.token}/messages/@original`) && /⚠️/.test(r.json?.content ?? ''),
-          15_000,
-        );
-        expect(final.json.content).toContain('The remix queue (Redis) is not reachable');
+  it(
+    'answers that the queue is not reachable, keeps running, and queues remixes again once Redis is up',
+    { timeout: 60_000 },
+    async () => {
+      const down = `redis://127.0.0.1:${await freePort()}`;
+      const library = generateLibrary({ artists: 1, albumsPerArtist: 1, tracksPerAlbum: 2, seed: 3 });
+      const track = library.tracks.at(-1)!;
+      track.durationMs = SECONDS * 1000;
+      const bot = await startHarness({ library, env: { REMIX_QUEUE_URL: down } });
+      let late: TestRedis | undefined;
+      try {
+        await bot.services.library.refresh();
+        for (const user of [ALEX, SAM]) {
+          const interaction = await bot.discord.slashCommand({
+            name: 'alex',
+            subcommand: 'reduce',
+            options: [
+              { name: 'track', value: track.ratingKey, type: 3 },
+              { name: 'stem', value: 'vocals', type: 3 },
+            ],
+            user,
+          });
+          const final = await bot.discord.waitForRequest(
+            (r) =>
+              r.path.endsWith(`/${interaction.token}/messages/@original`) && /⚠️/.test(r.json?.content ?? ''),
+            15_000,
+          );
+          expect(final.json.content).toContain('The remix queue (Redis) is not reachable');
+        }
+        expect(bot.logs()).toContain('the remix queue (Redis) is not reachable');
+        // Redis comes up: the bot reconnects by itself and the next remix is queued (no worker takes it here).
+        if (!redisServerBinary())
+          return announceSkip('the bot reconnecting to Redis', 'no redis-server on PATH');
+        late = await startRedisServer(Number(new URL(down).port));
+        await expect
+          .poll(
+            async () => {
+              const interaction = await bot.discord.slashCommand({
+                name: 'alex',
+                subcommand: 'reduce',
+                options: [
+                  { name: 'track', value: track.ratingKey, type: 3 },
+                  { name: 'stem', value: 'vocals', type: 3 },
+                ],
+                user: ALEX,
+              });
+              const edit = await bot.discord.waitForRequest(
+                (r) =>
+                  r.path.endsWith(`/${interaction.token}/messages/@original`) &&
+                  /⚠️|Waiting/.test(r.json?.content ?? ''),
+                15_000,
+              );
+              return String(edit.json.content);
+            },
+            { timeout: 20_000, interval: 500 },
+          )
+          .toMatch(/Waiting/);
+      } finally {
+        await bot.stop();
+        await late?.stop();
       }
-      expect(bot.logs()).toContain('the remix queue (Redis) is not reachable');
-    } finally {
-      await bot.stop();
-    }
-  });
+    },
+  );
 });

@@ -191,7 +191,8 @@ export function createWorkerServices(config: Config, logger: Logger): RemixWorke
       plex,
       ffmpeg: () => ffmpeg,
       demucs: { ...remix, command: remix.demucsCommand, logger: log, env: remix.childEnv },
-      workRoot: join(config.dataDir, 'cache', 'work'),
+      // Its own folder: a worker started with the bot's DATA_DIR must not sweep the bot's mixes away.
+      workRoot: join(config.dataDir, 'cache', 'worker-work'),
       logger: log,
     },
     concurrency: remix.concurrency,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Logger } from '../../logger.ts';
@@ -110,7 +110,7 @@ export function startRemixWorker(options: {
     lockDuration: options.lockMs,
     stalledInterval: options.lockMs,
     maxStalledCount: 1,
-    autorun: true,
+    autorun: false,
   });
   worker.on('error', (error) => logger.warn({ err: error }, 'remix worker: Redis error'));
   subscriber.on('error', () => undefined);
@@ -120,9 +120,15 @@ export function startRemixWorker(options: {
     logger.info({ job: id }, 'cancelled by the bot');
     controller.abort(new RemixCancelledError());
   });
-  const ready = Promise.all([worker.waitUntilReady(), subscriber.subscribe(CANCEL_CHANNEL)]).then(() => {
-    logger.info({ concurrency: options.concurrency }, 'remix worker ready: waiting for separations');
-  });
+  // Scratch folders a killed worker left behind go first; then jobs are taken.
+  const ready = rm(deps.workRoot, { recursive: true, force: true })
+    .then(() => {
+      worker.run().catch((error: unknown) => logger.error({ err: error }, 'remix worker stopped'));
+      return Promise.all([worker.waitUntilReady(), subscriber.subscribe(CANCEL_CHANNEL)]);
+    })
+    .then(() => {
+      logger.info({ concurrency: options.concurrency }, 'remix worker ready: waiting for separations');
+    });
 
   return {
     ready,
