@@ -139,7 +139,17 @@ export function createRemoteBackend(options: {
     const queue = await readyQueue();
     const id = randomUUID();
     await queue
-      .add('separate', { separation }, { jobId: id, attempts: 1, removeOnFail: { age: 24 * 3600 } })
+      .add(
+        'separate',
+        { separation },
+        {
+          jobId: id,
+          attempts: 1,
+          // The bot removes what it collected; these only clear jobs a crashed bot never came back for.
+          removeOnComplete: { age: STEMS_TTL_S },
+          removeOnFail: { age: 24 * 3600 },
+        },
+      )
       .catch((error: unknown) => {
         logger.warn({ err: error }, 'could not add a separation to the remix queue');
         throw queueUnreachable();
