@@ -136,7 +136,7 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
     original = await stemLevels(audioFile);
     const audio = readFileSync(audioFile);
     lib = generateLibrary({ artists: 4, albumsPerArtist: 1, tracksPerAlbum: 6, seed: 11 });
-    tracks.push(...lib.tracks.slice(-10));
+    tracks.push(...lib.tracks.slice(-11));
     for (const track of tracks) track.durationMs = SECONDS * 1000;
     h = await startHarness({
       library: lib,
@@ -208,6 +208,18 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
       left.disconnect();
     },
   );
+
+  it('two people remixing the same track share one job on the workers', { timeout: 60_000 }, async () => {
+    demucs.set({ stepMs: 30 });
+    await Promise.all([worker().ready, worker().ready]);
+    const before = demucsCalls().length;
+    const a = await remix(tracks[10]!, ALEX, 'vocals');
+    const b = await remix(tracks[10]!, SAM, 'drums');
+    const [finalA, finalB] = await Promise.all([finalEdit(a.token), finalEdit(b.token)]);
+    expect(finalA.files).toHaveLength(1);
+    expect(finalB.json.content).toContain('**drums −60 dB**');
+    expect(demucsCalls().length - before).toBe(1);
+  });
 
   it(
     'a worker SIGKILLed mid-job: another worker takes the job over and the user still gets the remix',
