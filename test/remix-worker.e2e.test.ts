@@ -232,10 +232,12 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
       await progressMatching(interaction.token, /Separating/);
       const first = workerRunning(tracks[1]!.ratingKey)!;
       expect(first).toBeDefined();
+      // "Separating" is shown as Demucs starts: wait for its own log line before taking its pid.
+      await expect.poll(() => demucsCalls().length).toBe(before + 1);
       const firstDemucs = demucsCalls().at(-1)!.pid;
       // What a crash or the OOM killer does to a container: the worker and its Demucs die at once.
       await first.kill();
-      process.kill(firstDemucs, 'SIGKILL');
+      if (isAlive(firstDemucs)) process.kill(firstDemucs, 'SIGKILL');
       const second = workers.find((w) => w !== first)!;
       await expect
         .poll(
@@ -304,7 +306,8 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
     'two workers share the load: two tracks separate at the same time, one on each',
     { timeout: 90_000 },
     async () => {
-      demucs.set({ stepMs: 100 });
+      // Slow enough that both runs overlap even when one worker starts a few seconds after the other.
+      demucs.set({ stepMs: 200 });
       await Promise.all([worker().ready, worker().ready]);
       const before = demucsCalls().length;
       const a = await remix(tracks[3]!, ALEX);
