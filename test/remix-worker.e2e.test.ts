@@ -1,5 +1,5 @@
 // Remixes separated by remote workers (REMIX_QUEUE_URL): the bot (real discord.js client against the fake
-// Discord) queues the separation in BullMQ on a real Redis, and `autoalex worker` processes (real processes,
+// Discord) queues the separation in BullMQ on a real Redis, and `autoalex worker` processes (the tsc build,
 // fake Demucs) take it. Without a Redis these tests are skipped, loudly, with the reason.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 import { freePort, redisServerBinary, startRedisServer, testRedis, whyNoRedis } from './helpers/redis.ts';
 import type { TestRedis } from './helpers/redis.ts';
-import { isAlive, startWorker } from './helpers/remix-worker.ts';
+import { buildApp, isAlive, startWorker } from './helpers/remix-worker.ts';
 import type { WorkerProcess } from './helpers/remix-worker.ts';
 
 const ALEX = { id: '400000000000000001', username: 'alexd' };
@@ -38,6 +38,7 @@ let demucsLog: string;
 let demucs: ReturnType<typeof fakeDemucs>;
 const tracks: LibTrack[] = [];
 let workers: WorkerProcess[] = [];
+let built: Awaited<ReturnType<typeof buildApp>>;
 
 type Json = RecordedRequest['json'];
 interface DemucsCall {
@@ -97,7 +98,7 @@ async function expectVocalsRemoved(request: RecordedRequest, original: Record<st
 }
 
 function worker(env: Record<string, string> = {}): WorkerProcess {
-  const started = startWorker({
+  const started = startWorker(built.app, {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     REMIX_QUEUE_URL: redis.url,
@@ -127,6 +128,7 @@ let original: Record<string, number>;
 
 describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMIX_QUEUE_URL)', () => {
   beforeAll(async () => {
+    built = await buildApp();
     redis = await testRedis();
     work = await mkdtemp(join(tmpdir(), 'remix-worker-'));
     demucsLog = join(work, 'demucs.jsonl');
@@ -145,7 +147,7 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
       env: { REMIX_QUEUE_URL: redis.url, DEMUCS_COMMAND: '/nonexistent/demucs', REMIX_QUEUE_MAX: '4' },
     });
     await h.services.library.refresh();
-  }, 60_000);
+  }, 180_000);
   beforeEach(() =>
     onTestFailed(() => {
       workers.forEach((w, i) => console.error(`worker ${i}:\n${w.output.slice(-40).join('\n')}`));
@@ -167,6 +169,7 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
   afterAll(async () => {
     await h?.stop();
     await redis?.stop();
+    built?.remove();
   });
 
   it(

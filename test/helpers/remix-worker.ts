@@ -1,12 +1,31 @@
-// `autoalex worker` as a real process (`node --import tsx src/index.ts worker`, the entry the image runs as
-// `node dist/src/index.js worker`), so a test can SIGKILL it the way a crash or the OOM killer would.
+// `autoalex worker` as production runs it: `node dist/src/index.js worker` from a tsc build (Node's own ESM
+// loader, not tsx: how bullmq and ioredis import there is part of what is tested), as a real process a test
+// can SIGKILL the way a crash or the OOM killer would.
 
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+
+/**
+ * Compiles the app (tsconfig.build.json) into a folder inside node_modules/.cache, so the build finds the
+ * project's dependencies and no linter sees it. Returns the folder holding dist/, and how to remove it.
+ */
+export async function buildApp(): Promise<{ app: string; remove(): void }> {
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  const app = mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-worker-'));
+  await promisify(execFile)(process.execPath, [
+    join(ROOT, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    join(ROOT, 'tsconfig.build.json'),
+    '--outDir',
+    join(app, 'dist'),
+  ]);
+  return { app, remove: () => rmSync(app, { recursive: true, force: true }) };
+}
 
 export interface WorkerProcess {
   pid: number;
@@ -19,9 +38,10 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
-export function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/index.ts'), 'worker'], {
-    cwd: ROOT,
+/** `node --enable-source-maps dist/src/index.js worker` in `app` (from buildApp). */
+export function startWorker(app: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(app, 'dist/src/index.js'), 'worker'], {
+    cwd: app,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
