@@ -70,7 +70,11 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/scripts/deploy-commands.js /app/dist/scripts/deploy-commands.js.map ./dist/scripts/
 COPY --from=build /app/assets ./assets
 # The node user (uid 1000) from the base image; Unraid's template runs it as 99:100 with --user instead.
-RUN mkdir -p /config && chown node:node /config
+# `worker` on the PATH: compose's `command: worker` (Unraid: Post Arguments `worker`) runs the same image as a
+# remix worker (README "A GPU elsewhere").
+RUN mkdir -p /config && chown node:node /config \
+ && printf '#!/bin/sh\nexec node --enable-source-maps /app/dist/src/index.js worker "$@"\n' >/usr/local/bin/worker \
+ && chmod 755 /usr/local/bin/worker
 USER node
 VOLUME ["/config"]
 # Healthy = the bot's heartbeat in /config is fresh and says it is connected to Discord.
@@ -137,7 +141,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # The app exactly as the small image has it (test/packaging.test.ts checks the two stages stay alike).
 COPY --from=small /app /app
-RUN mkdir -p /config && chown node:node /config
+# `worker` on the PATH: compose's `command: worker` (Unraid: Post Arguments `worker`) runs the same image as a
+# remix worker (README "A GPU elsewhere").
+RUN mkdir -p /config && chown node:node /config \
+ && printf '#!/bin/sh\nexec node --enable-source-maps /app/dist/src/index.js worker "$@"\n' >/usr/local/bin/worker \
+ && chmod 755 /usr/local/bin/worker
 USER node
 VOLUME ["/config"]
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \

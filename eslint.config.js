@@ -48,6 +48,7 @@ export default tseslint.config(
     files: [
       'src/config.ts',
       'src/index.ts',
+      'src/worker.ts',
       'src/cli/index.ts',
       'src/healthcheck.ts',
       'scripts/**',

@@ -9,7 +9,7 @@ import { tokenize } from './words.ts';
  */
 
 /** What the process is about to do decides which settings are required. */
-export type ConfigMode = 'bot' | 'cli' | 'deploy';
+export type ConfigMode = 'bot' | 'cli' | 'deploy' | 'worker';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 export const PUBLIC_MUSICBRAINZ = 'https://musicbrainz.org';
@@ -215,6 +215,8 @@ const schema = z.object({
     .min(0.5, 'must be at least 0.5')
     .max(180, 'must be at most 180')
     .default(15),
+  REMIX_QUEUE_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REMIX_WORKER_LOCK_SECONDS: seconds(30, 1, 600),
 
   DATA_DIR: z.string().trim().min(1).default('/config'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -227,6 +229,8 @@ const REQUIRED: Record<ConfigMode, ReadonlyArray<keyof Parsed>> = {
   bot: ['DISCORD_TOKEN', 'TAUTULLI_URL', 'TAUTULLI_API_KEY'],
   cli: ['TAUTULLI_URL', 'TAUTULLI_API_KEY'],
   deploy: ['DISCORD_TOKEN', 'DISCORD_CLIENT_ID'],
+  // A remix worker fetches tracks from Plex itself and talks to nobody else.
+  worker: ['REMIX_QUEUE_URL', 'PLEX_URL', 'PLEX_TOKEN'],
 };
 
 /** PLEX_URL and PLEX_TOKEN only make sense together. */
@@ -311,6 +315,10 @@ export type Config = Readonly<{
     maxTrackSeconds: number;
     /** The whole environment Demucs and ffmpeg get: CHILD_ENV_NAMES taken from the bot's, never a secret. */
     childEnv: Readonly<Record<string, string>>;
+    /** redis://… of the BullMQ queue that remote workers take separations from; undefined = in-process. */
+    queueUrl: string | undefined;
+    /** How long a worker's hold on a job lasts unrenewed: a dead worker's job is taken over after about this. */
+    workerLockMs: number;
   };
   dataDir: string;
   logLevel: Parsed['LOG_LEVEL'];
@@ -347,6 +355,12 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.problems = problems;
   }
+}
+
+/** The password in redis://user:password@host, as written and decoded: scrubbed from logs like the tokens. */
+function queuePasswords(url: string | undefined): string[] {
+  const raw = url ? new URL(url).password : '';
+  return raw ? [...new Set([raw, decodeURIComponent(raw)])] : [];
 }
 
 /** Docker and .env files often leave `KEY=` lines: treat empty as unset, as t3-env's emptyStringAsUndefined does. */
@@ -450,11 +464,15 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       mixConcurrency: c.REMIX_MIX_CONCURRENCY,
       maxTrackSeconds: Math.round(c.REMIX_MAX_TRACK_MINUTES * 60),
       childEnv: childEnv(env),
+      queueUrl: c.REMIX_QUEUE_URL,
+      workerLockMs: c.REMIX_WORKER_LOCK_SECONDS * 1000,
     },
     dataDir: c.DATA_DIR,
     logLevel: c.LOG_LEVEL,
     timeZone: c.TZ,
-    secrets: SECRET_KEYS.map((key) => c[key]).filter((value): value is string => value !== undefined),
+    secrets: [...SECRET_KEYS.map((key) => c[key]), ...queuePasswords(c.REMIX_QUEUE_URL)].filter(
+      (value): value is string => value !== undefined,
+    ),
     searchPath: env.PATH ?? '',
   });
 }

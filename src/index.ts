@@ -10,6 +10,7 @@ import { createNowPlayingBoard } from './jobs/now-playing-board.ts';
 import { createServices } from './services/index.ts';
 import { logUpstreamChecks } from './services/upstream-checks.ts';
 import { discordLoginProblem } from './bot/login-error.ts';
+import { runWorker } from './worker.ts';
 
 /** Entry point: config → logger → services → Discord; stops cleanly on SIGTERM/SIGINT (docker stop). */
 async function main(): Promise<void> {
@@ -76,4 +77,5 @@ async function main(): Promise<void> {
   };
 }
 
-await main();
+// `index.js worker`: the same image as a remix worker (README: "A GPU elsewhere").
+await (process.argv[2] === 'worker' ? runWorker() : main());

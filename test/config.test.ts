@@ -8,7 +8,10 @@ const VALID = {
   TAUTULLI_API_KEY: '0123456789abcdef0123456789abcdef',
 };
 
-function problems(env: Record<string, string>, mode: 'bot' | 'cli' | 'deploy' = 'bot'): ConfigError {
+function problems(
+  env: Record<string, string>,
+  mode: 'bot' | 'cli' | 'deploy' | 'worker' = 'bot',
+): ConfigError {
   try {
     loadConfig(env, mode);
   } catch (error) {
@@ -101,5 +104,30 @@ describe('configuration', () => {
     expect(
       loadConfig({ ...VALID, PLEX_URL: 'http://p:32400', PLEX_TOKEN: 'plex-token-123' }).secrets,
     ).toEqual([SECRET_TOKEN, 'plex-token-123', VALID.TAUTULLI_API_KEY]);
+  });
+
+  it('asks a remix worker only for the queue and Plex, and refuses a queue URL that is not Redis', () => {
+    const worker = {
+      REMIX_QUEUE_URL: 'redis://tower:6379',
+      PLEX_URL: 'http://p:32400',
+      PLEX_TOKEN: 'plex-token-123',
+    };
+    const config = loadConfig(worker, 'worker');
+    expect(config.remix.queueUrl).toBe('redis://tower:6379');
+    expect(config.remix.workerLockMs).toBe(30_000);
+    expect(problems({}, 'worker').problems).toEqual([
+      'REMIX_QUEUE_URL is required but not set',
+      'PLEX_URL is required but not set',
+      'PLEX_TOKEN is required but not set',
+    ]);
+    expect(problems({ ...VALID, REMIX_QUEUE_URL: 'http://tower:6379' }).problems).toEqual([
+      'REMIX_QUEUE_URL must be a redis:// or rediss:// URL',
+    ]);
+    expect(loadConfig(VALID).remix.queueUrl).toBeUndefined();
+  });
+
+  it("scrubs the queue URL's password like a token", () => {
+    const config = loadConfig({ ...VALID, REMIX_QUEUE_URL: 'redis://:s%40cret-pass@tower:6379' });
+    expect(config.secrets).toEqual(expect.arrayContaining(['s%40cret-pass', 's@cret-pass']));
   });
 });

@@ -6,6 +6,7 @@ import { createLogger } from '../logger.ts';
 import { replyToJson, replyToText } from '../reply-text.ts';
 import { runCommandLine } from './run-command.ts';
 import { createServices } from '../services/index.ts';
+import { runWorker } from '../worker.ts';
 
 const USAGE = `Usage: autoalex <subcommand> [--option value] [--json]
 
@@ -13,7 +14,8 @@ Runs an /alex subcommand against the servers configured in the environment (or .
 and prints the reply. Examples:
   autoalex usage
   autoalex usage --json
-  autoalex help`;
+  autoalex help
+  autoalex worker     a remix worker: separates tracks queued at REMIX_QUEUE_URL (README "A GPU elsewhere")`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
@@ -46,4 +48,5 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[2] === 'worker') await runWorker();
+else process.exitCode = await main(process.argv.slice(2));

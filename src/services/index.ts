@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { errorCode, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -20,7 +21,10 @@ import { VERSION } from '../version.ts';
 import type { Monitor } from './health/monitor.ts';
 import { createPlaylistSync } from './playlist-sync.ts';
 import type { PlaylistSync } from './playlist-sync.ts';
+import { createFfmpeg, resolveFfmpeg } from './remix/ffmpeg.ts';
 import { createRemixService } from './remix/index.ts';
+import { startRemixWorker } from './remix/worker.ts';
+import type { RemixWorker } from './remix/worker.ts';
 import type { RemixService } from './remix/index.ts';
 import { openStore } from './store/index.ts';
 import { StoreUnavailableError } from './store/problem.ts';
@@ -167,4 +171,32 @@ export function createServices(config: Config, logger: Logger): Services {
       store.close();
     },
   };
+}
+
+/**
+ * `autoalex worker`'s clients: its own Plex (PLEX_URL and PLEX_TOKEN of the worker's environment, never sent
+ * in a job) and the queue. loadConfig's 'worker' mode has checked that all three are set.
+ */
+export function createWorkerServices(config: Config, logger: Logger): RemixWorker {
+  const { url, token } = config.plex;
+  const { remix } = config;
+  if (!url || !token || !remix.queueUrl)
+    throw new Error('a worker needs PLEX_URL, PLEX_TOKEN and REMIX_QUEUE_URL');
+  const log = logger.child({ svc: 'remix-worker' });
+  const plex = createPlexService({ baseUrl: url, token, timeoutMs: config.upstreamTimeoutMs, logger: log });
+  const ffmpeg = createFfmpeg(resolveFfmpeg(remix.ffmpegPath), log, remix.childEnv);
+  return startRemixWorker({
+    url: remix.queueUrl,
+    deps: {
+      plex,
+      ffmpeg: () => ffmpeg,
+      demucs: { ...remix, command: remix.demucsCommand, logger: log, env: remix.childEnv },
+      // Its own folder: a worker started with the bot's DATA_DIR must not sweep the bot's mixes away.
+      workRoot: join(config.dataDir, 'cache', 'worker-work'),
+      logger: log,
+    },
+    concurrency: remix.concurrency,
+    lockMs: remix.workerLockMs,
+    logger: log,
+  });
 }

@@ -1,16 +1,19 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { PlexService } from '../plex/client.ts';
+import { createLocalBackend } from './backend.ts';
+import type { SeparationBackend } from './backend.ts';
 import { bitrateLadder, estimatedBytes, formatSize } from './bitrate.ts';
-import { requireDemucs, separate } from './demucs.ts';
-import { compressArgs, createFfmpeg, decodeArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
+import { createFfmpeg, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
 import { RemixStoppedError } from './errors.ts';
 import { createLimit } from './limit.ts';
-import { createJobQueue } from './queue.ts';
 import type { CancelOutcome, JobUpdate } from './queue.ts';
+import { createRemoteBackend } from './remote-backend.ts';
+import { withWorkDir } from './separation.ts';
+import type { SeparatorDeps } from './separation.ts';
 import { createStemCache, stemKey } from './stem-cache.ts';
 import { describeRecipe } from './stems.ts';
 import type { RemixRecipe, Stem } from './stems.ts';
@@ -75,55 +78,35 @@ export function createRemixService(options: {
     maxBytes: config.cacheMaxBytes,
     logger,
   });
-  const queue = createJobQueue<Record<Stem, string>>({
-    concurrency: config.concurrency,
-    maxWaiting: config.queueMax,
-  });
-  const demucsOptions = { ...config, command: config.demucsCommand, logger, env: config.childEnv };
   // One signal for shutdown, so waiting or running mixes end with RemixStoppedError.
   const stopping = new AbortController();
   const mixes = createLimit(config.mixConcurrency);
   let ffmpeg: ReturnType<typeof createFfmpeg> | undefined;
   const getFfmpeg = () =>
     (ffmpeg ??= createFfmpeg(resolveFfmpeg(config.ffmpegPath), logger, config.childEnv));
-
-  async function withWorkDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
-    await mkdir(workRoot, { recursive: true });
-    const dir = await mkdtemp(join(workRoot, 'remix-'));
-    try {
-      return await use(dir);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  /** Download → decode with headroom → Demucs → FLAC stems in the cache. */
-  function separation(track: RemixTrack, key: string) {
-    return (signal: AbortSignal, report: (update: JobUpdate) => void) =>
-      withWorkDir(async (dir) => {
-        report({ phase: 'downloading' });
-        const original = join(dir, `original${extname(track.partKey) || '.audio'}`);
-        await plex.downloadPart(track.partKey, original, signal);
-        const input = join(dir, 'input.wav');
-        await getFfmpeg().run(decodeArgs(original, input), signal);
-        await rm(original, { force: true });
-        report({ phase: 'separating', fraction: 0 });
-        const started = Date.now();
-        const stems = await separate(demucsOptions, input, join(dir, 'separated'), signal, (fraction) =>
-          report({ phase: 'separating', fraction }),
-        );
-        logger.info({ ratingKey: track.ratingKey, ms: Date.now() - started }, 'separated');
-        const meta = { ratingKey: track.ratingKey, title: track.title, durationS: track.durationS };
-        return cache.put(key, (files) => getFfmpeg().run(compressArgs(stems, files), signal), meta);
+  const deps: SeparatorDeps = {
+    plex,
+    ffmpeg: getFfmpeg,
+    demucs: { ...config, command: config.demucsCommand, logger, env: config.childEnv },
+    workRoot,
+    logger,
+  };
+  const backend: SeparationBackend = config.queueUrl
+    ? createRemoteBackend({ url: config.queueUrl, cache, queueMax: config.queueMax, logger })
+    : createLocalBackend({
+        deps,
+        cache,
+        concurrency: config.concurrency,
+        queueMax: config.queueMax,
+        searchPath: options.searchPath,
       });
-  }
 
   async function mix(stems: Record<Stem, string>, request: RemixRequest, ladder: number[]) {
     const { track, recipe } = request;
     const signal = stopping.signal;
     return mixes.run(
       () =>
-        withWorkDir(async (dir) => {
+        withWorkDir(workRoot, async (dir) => {
           for (const kbps of ladder) {
             request.onUpdate({ phase: 'mixing', bitrateKbps: kbps });
             const out = join(dir, `remix-${kbps}.mp3`);
@@ -170,8 +153,10 @@ export function createRemixService(options: {
         const fromCache = stems !== null;
         if (stopping.signal.aborted) throw new RemixStoppedError();
         if (!stems) {
-          await requireDemucs(demucsOptions, options.searchPath);
-          const ticket = queue.submit(key, request.userId, separation(track, key), request.onUpdate);
+          await backend.check();
+          const { ratingKey, title, partKey, durationS } = track;
+          const separation = { track: { ratingKey, title, partKey, durationS }, model: config.model };
+          const ticket = backend.submit(key, request.userId, separation, request.onUpdate);
           request.onJob?.(ticket.jobId);
           stems = await ticket.result;
         }
@@ -182,7 +167,7 @@ export function createRemixService(options: {
       }
     },
 
-    cancel: (jobId, userId) => queue.cancel(jobId, userId),
+    cancel: (jobId, userId) => backend.cancel(jobId, userId),
 
     async sweep() {
       const names = await readdir(workRoot).catch(() => [] as string[]);
@@ -196,7 +181,7 @@ export function createRemixService(options: {
       if (stopping.signal.aborted) return;
       const reason = new RemixStoppedError();
       stopping.abort(reason);
-      queue.abortAll(reason);
+      backend.close(reason);
     },
   };
 }

@@ -20,6 +20,8 @@ interface Job<T> {
   subscribers: Set<Subscriber<T>>;
   controller: AbortController;
   running: boolean;
+  /** Its work last said 'queued': it started here but waits elsewhere (a remote queue), so it counts as waiting. */
+  queuedElsewhere: boolean;
 }
 
 export interface Ticket<T> {
@@ -33,6 +35,8 @@ export type CancelOutcome = 'cancelled' | 'not-yours' | 'unknown';
  * The separation queue: at most `concurrency` jobs run; requests for the same key share one job (two
  * people remixing the same track wait for one separation); each user may have one job waiting; at most
  * `maxWaiting` jobs wait. A job whose last requester cancels is stopped (its AbortSignal fires).
+ * Work that hands the job on to another queue (remote workers) reports 'queued' while it waits there; such a
+ * job counts as waiting for the per-user and queue-full limits.
  */
 export function createJobQueue<T>(options: { concurrency: number; maxWaiting: number }) {
   const waiting: Array<Job<T>> = [];
@@ -57,7 +61,10 @@ export function createJobQueue<T>(options: { concurrency: number; maxWaiting: nu
       const job = waiting.shift() as Job<T>;
       job.running = true;
       running.add(job);
-      const report = (update: JobUpdate) => job.subscribers.forEach((s) => s.onUpdate(update));
+      const report = (update: JobUpdate) => {
+        job.queuedElsewhere = update.phase === 'queued';
+        job.subscribers.forEach((s) => s.onUpdate(update));
+      };
       job
         .work(job.controller.signal, report)
         .then(
@@ -69,8 +76,10 @@ export function createJobQueue<T>(options: { concurrency: number; maxWaiting: nu
     announcePositions();
   }
 
+  const allWaiting = () => [...waiting, ...[...running].filter((job) => job.queuedElsewhere)];
+
   function hasWaitingJob(userId: string): boolean {
-    return waiting.some((job) => [...job.subscribers].some((s) => s.userId === userId));
+    return allWaiting().some((job) => [...job.subscribers].some((s) => s.userId === userId));
   }
 
   return {
@@ -86,10 +95,9 @@ export function createJobQueue<T>(options: { concurrency: number; maxWaiting: nu
           throw new UserFacingError(
             'You already have a remix waiting in the queue. Cancel it or wait until it starts.',
           );
-        if (waiting.length >= options.maxWaiting)
-          throw new UserFacingError(
-            `The remix queue is full (${waiting.length} waiting). Try again in a while.`,
-          );
+        const waitingNow = allWaiting().length;
+        if (waitingNow >= options.maxWaiting)
+          throw new UserFacingError(`The remix queue is full (${waitingNow} waiting). Try again in a while.`);
         job = {
           id: randomBytes(4).toString('hex'),
           key,
@@ -97,6 +105,7 @@ export function createJobQueue<T>(options: { concurrency: number; maxWaiting: nu
           subscribers: new Set(),
           controller: new AbortController(),
           running: false,
+          queuedElsewhere: false,
         };
         byKey.set(key, job);
         byId.set(job.id, job);
