@@ -103,6 +103,7 @@ interface BotRun {
   /** When the bot logged "connected to Discord": from then on an interaction can arrive. */
   connectedAt: number;
   samples: Sample[];
+  /** How the bot ended on its own (a crash, heap exhaustion), or null when the bench stopped it. */
   exitCode: number | null;
   stderrTail: string[];
 }
@@ -168,12 +169,14 @@ async function runBot(
   await Promise.race([built, exited, timeout]);
   // A second of samples after the last build, for the steady figure.
   await Promise.race([new Promise((done) => setTimeout(done, 1500)), exited]);
-  if (run.exitCode === null) {
+  // The bench's own SIGTERM ends with exit 0: that is not the bot dying, so it is not recorded.
+  const endedOnItsOwn = child.exitCode !== null || child.signalCode !== null;
+  if (!endedOnItsOwn) {
     child.kill('SIGTERM');
     await exited;
   }
   rmSync(dataDir, { recursive: true, force: true });
-  return run;
+  return { ...run, exitCode: endedOnItsOwn ? (run.exitCode ?? -1) : null };
 }
 
 /**
@@ -369,7 +372,9 @@ export async function benchAutocomplete() {
               `${lib.tracks.length} tracks: build with --max-old-space-size=192`,
               capped.survived
                 ? `survived (RSS peak ${capped.rssPeakMiB.toFixed(0)} MiB)`
-                : `died (exit ${capped.exitCode})`,
+                : capped.exitCode !== null
+                  ? `died (exit ${capped.exitCode})`
+                  : 'no build finished within the wait',
             ],
           ] as Row[])
         : []),

@@ -59,8 +59,15 @@ export async function completionFor(
   periodText?: string,
 ): Promise<Reply> {
   const period = parsePeriod(periodText, ctx.config.timeZone);
-  const listener = await resolveListener(userText, ctx);
-  const match = await resolveArtist(artistText, ctx);
+  // Both at once: a miss waits briefly on Plex's search, the listener maybe on Tautulli's user list. When
+  // both fail, the listener's error is the one shown, as when they ran one after the other.
+  const [who, found] = await Promise.allSettled([
+    resolveListener(userText, ctx),
+    resolveArtist(artistText, ctx),
+  ]);
+  if (who.status === 'rejected') throw who.reason;
+  if (found.status === 'rejected') throw found.reason;
+  const [listener, match] = [who.value, found.value];
   if ('choices' in match) {
     const who = listenerId(listener);
     const id =
