@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import type { FakeDiscord } from '../fakes/discord/index.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 import type { TautulliFake } from '../fakes/tautulli.ts';
 import { botEnv, usageThroughDiscord } from './helpers/built-bot.ts';
+import { freePort } from './helpers/ports.ts';
 import {
   announceSkip,
   ciScript,
@@ -181,18 +181,6 @@ describe.skipIf(reason !== undefined)('the small image on a real engine', () => 
     expect((await docker(['logs', BOT])).stdout).toContain('shutting down');
   });
 });
-
-/** A port nobody listens on now, for the stand-in Plex on the host network. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // The health monitor as it runs on a home server: the bot in its image with the engine's socket mounted, a
 // stand-in "Plex" container beside it (scripts/ci/plex-standin.sh). Plex is killed for real, the alert carries
