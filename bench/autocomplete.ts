@@ -226,10 +226,12 @@ async function inProcess(servers: Servers, lib: Library, typo: boolean) {
     logger,
   });
   const index = createLibraryIndex({ plex, logger, sections: [] });
+  const before = liveMiB();
   await index.refresh().catch((error: unknown) => {
     console.log('in-process build failed once, retrying:', error);
     return index.refresh();
   });
+  const indexMiB = liveMiB() - before;
   const ctx = { services: { library: index } } as unknown as Parameters<typeof libraryChoices>[2];
   const all = queries(lib, 3000);
   for (const [kind, q] of all.slice(0, 300)) libraryChoices(kind, q, ctx); // warm-up
@@ -239,9 +241,21 @@ async function inProcess(servers: Servers, lib: Library, typo: boolean) {
     libraryChoices(kind, q, ctx);
     times.push(performance.now() - started);
   }
-  const out = { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), typoLookupMs: Number.NaN };
+  const out = {
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    typoLookupMs: Number.NaN,
+    indexMiB,
+  };
   if (typo) out.typoLookupMs = await typoLookup(servers, lib);
   return out;
+}
+
+/** Heap and array buffers still reachable after a full collection (`npm run bench` runs with --expose-gc). */
+function liveMiB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 2 ** 20;
 }
 
 /** `/alex completion artist:<a dropped letter>` with an index six minutes old (the old rebuild-on-miss age). */
@@ -287,6 +301,7 @@ export async function benchAutocomplete() {
     root: ROOT,
     tracks: {} as Record<string, number>,
     p50Ms: {} as Record<string, number>,
+    indexMiB: {} as Record<string, number>,
     p99Ms: {} as Record<string, number>,
     rssSteadyMiB: {} as Record<string, number>,
     rssPeakMiB: {} as Record<string, number>,
@@ -331,6 +346,7 @@ export async function benchAutocomplete() {
     const loadText = `${loadBefore} → ${load()}`;
     Object.assign(result.tracks, { [key]: lib.tracks.length });
     result.p50Ms[key] = local.p50Ms;
+    result.indexMiB[key] = local.indexMiB;
     result.p99Ms[key] = local.p99Ms;
     result.rssSteadyMiB[key] = steadyRss(bot);
     result.rssPeakMiB[key] = rebuild.rssPeakMiB;
@@ -353,6 +369,10 @@ export async function benchAutocomplete() {
       [
         `${lib.tracks.length} tracks: start-up stall (before connecting to Discord)`,
         `${result.startupStallMs[key].toFixed(0)} ms`,
+      ],
+      [
+        `${lib.tracks.length} tracks: the index itself (heap and arrays, in this process)`,
+        `${local.indexMiB.toFixed(0)} MiB`,
       ],
       [
         `${lib.tracks.length} tracks: autocomplete p50 / p99`,
