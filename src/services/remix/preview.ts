@@ -1,0 +1,147 @@
+import type { Excerpt, Separation } from './excerpt.ts';
+import { excerptFrom } from './excerpt.ts';
+import type { CancelOutcome, JobUpdate, Ticket } from './queue.ts';
+import type { StemCache } from './stem-cache.ts';
+import type { Stem } from './stems.ts';
+import type { Throughput } from './throughput.ts';
+import type { RemixTrack } from './track.ts';
+
+type Stems = Record<Stem, string>;
+
+/** The preview, delivered while the full track is still being separated. */
+export interface RemixPreview {
+  name: string;
+  data: Buffer;
+  bitrateKbps: number;
+  excerpt: Excerpt;
+  /** Seconds until the full track is separated, from this machine's measured speed; undefined = not measured yet. */
+  fullEtaS: number | undefined;
+  /** The full track's model, so "not measured yet" can say which. */
+  fullModel: string;
+}
+
+/** What a separation request brings (a subset of RemixRequest). */
+export interface SeparationRequest {
+  track: RemixTrack;
+  userId: string;
+  /** The user's `start:` (seconds) for the preview; undefined = the loudest part. */
+  startS?: number | undefined;
+  onJob?(jobId: string): void;
+  onUpdate(update: JobUpdate): void;
+  /** Present when the caller can show a preview. */
+  onPreview?(preview: RemixPreview): void;
+}
+
+export interface PreviewDeps {
+  device: 'cpu' | 'cuda';
+  /** 0 = no preview. */
+  previewSeconds: number;
+  previewModel: string;
+  throughput: Throughput;
+  cache: Pick<StemCache, 'get' | 'pin'>;
+  keyOf(separation: Separation): string;
+  submit(key: string, userId: string, separation: Separation, onUpdate: (u: JobUpdate) => void): Ticket<Stems>;
+  cancel(jobId: string, userId: string): CancelOutcome;
+  /** Where the loudest `lengthS` seconds of the track start (downloads and analyses it). */
+  loudestStart(track: RemixTrack, lengthS: number): Promise<number>;
+}
+
+/** The preview mixed like the remix will be; undefined when even its lowest bitrate would not fit. */
+export type MixPreview = (
+  stems: Stems,
+  excerpt: Excerpt,
+) => Promise<Pick<RemixPreview, 'name' | 'data' | 'bitrateKbps'> | undefined>;
+
+/**
+ * Separations for a remix: on a CPU, a ~30-second excerpt (the loudest part, or the user's `start:`) with the
+ * single-model preview model first, delivered as soon as it is mixed, then the full track. On a GPU, or with
+ * previews off or a short track, the full track at once. Each finished separation teaches `throughput` how
+ * fast this machine is, which is where the preview's "full track in ~N min" comes from.
+ */
+export function createSeparations(deps: PreviewDeps) {
+  /** Jobs already measured: requests merged into one job must not count its time twice. */
+  const measured = new Set<string>();
+
+  /** Submits and measures: Demucs's time is from the job's first "separating" update to its stems. */
+  function run(request: SeparationRequest, separation: Separation, key: string): Ticket<Stems> {
+    let startedAt: number | undefined;
+    const ticket = deps.submit(key, request.userId, separation, (update) => {
+      // Only a requester who saw the separation start knows how long it took.
+      if (update.phase === 'separating' && update.fraction === 0) startedAt ??= Date.now();
+      request.onUpdate(update);
+    });
+    const result = ticket.result.then((stems) => {
+      if (startedAt !== undefined && !measured.has(ticket.jobId)) {
+        if (measured.size > 100) measured.clear();
+        measured.add(ticket.jobId);
+        const audioS = separation.excerpt?.lengthS ?? separation.track.durationS;
+        deps.throughput.record(separation.model, audioS, Date.now() - startedAt);
+      }
+      return stems;
+    });
+    return { jobId: ticket.jobId, result };
+  }
+
+  function wantsPreview(request: SeparationRequest): boolean {
+    // A preview of more than half the track saves too little to be worth a second separation.
+    return (
+      deps.device === 'cpu' &&
+      deps.previewSeconds > 0 &&
+      request.onPreview !== undefined &&
+      request.track.durationS >= 2 * deps.previewSeconds
+    );
+  }
+
+  async function previewStems(request: SeparationRequest, separation: Separation, key: string) {
+    const cached = await deps.cache.get(key);
+    if (cached) return cached;
+    const ticket = run(request, separation, key);
+    request.onJob?.(ticket.jobId);
+    return ticket.result;
+  }
+
+  return {
+    /** The full track's stems (into the cache entry `key`), after a preview when one is worthwhile. */
+    async separate(
+      request: SeparationRequest,
+      full: Separation,
+      key: string,
+      mixPreview: MixPreview,
+    ): Promise<Stems> {
+      if (!wantsPreview(request)) {
+        const ticket = run(request, full, key);
+        request.onJob?.(ticket.jobId);
+        return ticket.result;
+      }
+      const { track } = request;
+      const excerpt =
+        request.startS !== undefined
+          ? excerptFrom(request.startS, deps.previewSeconds, track)
+          : { startS: await deps.loudestStart(track, deps.previewSeconds), lengthS: deps.previewSeconds };
+      const preview: Separation = { track, model: deps.previewModel, excerpt };
+      const previewKey = deps.keyOf(preview);
+      const unpin = deps.cache.pin(previewKey);
+      try {
+        const stems = await previewStems(request, preview, previewKey);
+        // The full track is queued before the preview is mixed, so the Cancel button shown with the preview
+        // already names the job that is left.
+        const ticket = run(request, full, key);
+        request.onJob?.(ticket.jobId);
+        // Observed here so a failure while the preview is mixed is never an unhandled rejection.
+        ticket.result.catch(() => undefined);
+        const fullEtaS = deps.throughput.estimateS(full.model, track.durationS);
+        try {
+          const mixed = await mixPreview(stems, excerpt);
+          if (mixed) request.onPreview?.({ ...mixed, excerpt, fullEtaS, fullModel: full.model });
+        } catch (error) {
+          // Without the preview the request fails, so nobody waits for the full track any more.
+          deps.cancel(ticket.jobId, request.userId);
+          throw error;
+        }
+        return await ticket.result;
+      } finally {
+        unpin();
+      }
+    },
+  };
+}
