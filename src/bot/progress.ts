@@ -32,7 +32,8 @@ export function createProgress(
     if (wait <= 0 && !timer) return send(update);
     // A text changes only the text: a whole message still waiting (a remix preview with its file) keeps
     // everything else, or the file would never be shown.
-    pending = typeof update === 'string' && typeof pending === 'object' ? { ...pending, content: update } : update;
+    pending =
+      typeof update === 'string' && typeof pending === 'object' ? { ...pending, content: update } : update;
     timer ??= setTimeout(
       () => {
         timer = undefined;

@@ -84,10 +84,15 @@ export function progressReply(
   };
 }
 
-const cancelRow = (jobId: string) => row(button('Cancel', ids.encode('cancel', { jobId }), ButtonStyle.Danger));
+const cancelRow = (jobId: string) =>
+  row(button('Cancel', ids.encode('cancel', { jobId }), ButtonStyle.Danger));
 
 function previewFile(label: string, recipe: RemixRecipe, preview: RemixPreview) {
-  return { name: preview.name, data: preview.data, description: `${label}, ${describeRecipe(recipe)}, preview` };
+  return {
+    name: preview.name,
+    data: preview.data,
+    description: `${label}, ${describeRecipe(recipe)}, preview`,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { UserFacingError } from '../../errors.ts';
+import { escapeMarkdown, truncate } from '../../markdown.ts';
 import { clock } from './track.ts';
 import type { RemixTrack } from './track.ts';
 
@@ -40,10 +41,14 @@ export function parseStart(text: string): number {
  * The excerpt starting at the user's `start:`, cut short by the end of the track. A start at or past the end
  * is refused, naming the track's length.
  */
-export function excerptFrom(startS: number, lengthS: number, track: { title: string; durationS: number }): Excerpt {
+export function excerptFrom(
+  startS: number,
+  lengthS: number,
+  track: { title: string; durationS: number },
+): Excerpt {
   if (startS >= Math.floor(track.durationS))
     throw new UserFacingError(
-      `\`start\` ${clock(startS)} is past the end of “${track.title.slice(0, 80)}”, which is ${clock(track.durationS)} long.`,
+      `\`start\` ${clock(startS)} is past the end of “${escapeMarkdown(truncate(track.title, 80))}”, which is ${clock(track.durationS)} long.`,
     );
   return { startS, lengthS: Math.min(lengthS, Math.floor(track.durationS - startS)) };
 }

@@ -73,13 +73,13 @@ export interface RemixService {
   close(): void;
 }
 
+/** "Artist - Title (vocals -60 dB).mp3"; a long title is shortened, never the recipe or the preview's range. */
 function fileName(track: RemixTrack, recipe: RemixRecipe, excerpt?: Excerpt): string {
+  const clean = (text: string) => text.replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_');
   const base = [track.artist, track.title].filter(Boolean).join(' - ');
   const part = excerpt ? `, preview ${clock(excerpt.startS)}-${clock(excerpt.startS + excerpt.lengthS)}` : '';
-  const safe = `${base} (${describeRecipe(recipe).replace('−', '-')}${part})`
-    .replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_')
-    .slice(0, 90);
-  return `${safe}.mp3`;
+  const suffix = clean(` (${describeRecipe(recipe).replace('−', '-')}${part})`);
+  return `${clean(base).slice(0, 90 - suffix.length)}${suffix}.mp3`;
 }
 
 export function createRemixService(options: {

@@ -40,7 +40,12 @@ export interface PreviewDeps {
   throughput: Throughput;
   cache: Pick<StemCache, 'get' | 'pin'>;
   keyOf(separation: Separation): string;
-  submit(key: string, userId: string, separation: Separation, onUpdate: (u: JobUpdate) => void): Ticket<Stems>;
+  submit(
+    key: string,
+    userId: string,
+    separation: Separation,
+    onUpdate: (u: JobUpdate) => void,
+  ): Ticket<Stems>;
   cancel(jobId: string, userId: string): CancelOutcome;
   /** Where the loudest `lengthS` seconds of the track start (downloads and analyses it). */
   loudestStart(track: RemixTrack, lengthS: number): Promise<number>;

@@ -63,7 +63,10 @@ export function createThroughput(options: {
           }
         : { secondsPerSecond: sample, runs: 1 };
       known.set(model, next);
-      logger.info({ model, secondsPerSecond: Number(sample.toFixed(3)), runs: next.runs }, 'separation speed');
+      logger.info(
+        { model, secondsPerSecond: Number(sample.toFixed(3)), runs: next.runs },
+        'separation speed',
+      );
       try {
         settings.setSetting(KEY_PREFIX + model, JSON.stringify(next));
       } catch (error) {
