@@ -221,7 +221,7 @@ describe('the CPU preview', { timeout: 45_000 }, () => {
     expect(calls().length).toBe(before);
   });
 
-  it('cancelling during the preview cancels the whole request', async () => {
+  it('cancelling during the preview cancels the whole request; meanwhile the request holds its one waiting job', async () => {
     demucs.set({ mode: 'hang' });
     const before = calls().length;
     const interaction = await remix(h, tracks[3]!);
@@ -232,6 +232,11 @@ describe('the CPU preview', { timeout: 45_000 }, () => {
         components(r.json).some((c) => c.label === 'Cancel'),
       15_000,
     );
+    // The full track waits in the queue behind its preview: the same user's next track is refused.
+    const second = await remix(h, tracks[7]!);
+    expect((await finalEdit(h, second.token)).json.content).toContain(
+      '⚠️ You already have a remix waiting in the queue.',
+    );
     const cancel = components(shown.json).find((c) => c.label === 'Cancel')!;
     const message = [...h.discord.messages.values()].find(
       (m) => m.interaction_metadata?.id === interaction.id,
@@ -240,9 +245,12 @@ describe('the CPU preview', { timeout: 45_000 }, () => {
     const final = await finalEdit(h, interaction.token);
     expect(final.json.content).toContain('✖️ Remix cancelled.');
     expect(final.files).toEqual([]);
-    // Only the preview's separation ever started; the full track was never queued.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(calls().slice(before).map(modelOf)).toEqual(['htdemucs']);
+    // The full track left the queue with its preview: the next track is taken, and only the preview's
+    // separation of the cancelled request ever ran.
+    demucs.set();
+    const again = await remix(h, tracks[7]!);
+    expect((await finalEdit(h, again.token)).files[0]!.name).toMatch(/\(vocals -60 dB\)\.mp3$/);
+    expect(calls().slice(before).map(modelOf)).toEqual(['htdemucs', 'htdemucs', 'htdemucs_ft']);
   });
 });
 

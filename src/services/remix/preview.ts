@@ -97,24 +97,16 @@ export function createSeparations(deps: PreviewDeps) {
     );
   }
 
-  async function previewStems(request: SeparationRequest, separation: Separation, key: string) {
-    const cached = await deps.cache.get(key);
-    if (cached) return cached;
-    const ticket = run(request, separation, key);
-    request.onJob?.(ticket.jobId);
-    return ticket.result;
-  }
-
   return {
     /** The full track's stems (into the cache entry `key`), after a preview when one is worthwhile. */
     async separate(
       request: SeparationRequest,
-      full: Separation,
+      whole: Separation,
       key: string,
       mixPreview: MixPreview,
     ): Promise<Stems> {
       if (!wantsPreview(request)) {
-        const ticket = run(request, full, key);
+        const ticket = run(request, whole, key);
         request.onJob?.(ticket.jobId);
         return ticket.result;
       }
@@ -126,23 +118,68 @@ export function createSeparations(deps: PreviewDeps) {
       const preview: Separation = { track, model: deps.previewModel, excerpt };
       const previewKey = deps.keyOf(preview);
       const unpin = deps.cache.pin(previewKey);
+      // The full track is queued as soon as the preview runs, so the request keeps its place in the queue
+      // and its one waiting job per user. Its updates wait until the preview is done: the message shows one
+      // job at a time.
+      let full: Ticket<Stems> | undefined;
+      let refused: unknown;
+      let previewDone = false;
+      let held: JobUpdate | undefined;
+      const queueFull = () => {
+        if (full) return;
+        try {
+          full = run(
+            { ...request, onUpdate: (u) => (previewDone ? request.onUpdate(u) : (held = u)) },
+            whole,
+            key,
+          );
+          // Observed here so a failure before the preview is done is never an unhandled rejection.
+          full.result.catch(() => undefined);
+        } catch (error) {
+          refused = error; // the queue is full: tried again once the preview is done
+        }
+      };
       try {
-        const stems = await previewStems(request, preview, previewKey);
-        // The full track is queued before the preview is mixed, so the Cancel button shown with the preview
-        // already names the job that is left.
-        const ticket = run(request, full, key);
-        request.onJob?.(ticket.jobId);
-        // Observed here so a failure while the preview is mixed is never an unhandled rejection.
-        ticket.result.catch(() => undefined);
-        const fullEtaS = deps.throughput.estimateS(full.model, track.durationS);
+        let stems = await deps.cache.get(previewKey);
+        if (!stems) {
+          const ticket = run(
+            {
+              ...request,
+              onUpdate(update) {
+                request.onUpdate(update);
+                // Not from inside the queue's own loop: once this job has left the waiting line.
+                if (update.phase !== 'queued') queueMicrotask(queueFull);
+              },
+            },
+            preview,
+            previewKey,
+          );
+          request.onJob?.(ticket.jobId);
+          try {
+            stems = await ticket.result;
+          } catch (error) {
+            // Cancelling the preview cancels the request: nobody waits for the full track any more.
+            if (full) deps.cancel(full.jobId, request.userId);
+            throw error;
+          }
+        }
+        queueFull();
+        previewDone = true;
+        const ticket = full;
+        if (ticket) {
+          request.onJob?.(ticket.jobId);
+          if (held) request.onUpdate(held);
+        }
+        const fullEtaS = deps.throughput.estimateS(whole.model, track.durationS);
         try {
           const mixed = await mixPreview(stems, excerpt);
-          if (mixed) request.onPreview?.({ ...mixed, excerpt, fullEtaS, fullModel: full.model });
+          if (mixed) request.onPreview?.({ ...mixed, excerpt, fullEtaS, fullModel: whole.model });
         } catch (error) {
-          // Without the preview the request fails, so nobody waits for the full track any more.
-          deps.cancel(ticket.jobId, request.userId);
+          if (ticket) deps.cancel(ticket.jobId, request.userId);
           throw error;
         }
+        // The preview is delivered; the full track could not even be queued (the queue is full): say so.
+        if (!ticket) throw refused;
         return await ticket.result;
       } finally {
         unpin();
