@@ -348,3 +348,34 @@ describe('after the preview', { timeout: 45_000 }, () => {
     }
   });
 });
+
+describe('a preview that outlives the 15-minute interaction token', { timeout: 45_000 }, () => {
+  it('is edited into the channel message, and the full remix is posted anew, mentioning the requester', async () => {
+    const short = await startHarness({
+      library: lib,
+      partData: () => audio,
+      discord: { tokenLifetimeMs: 1500 },
+      env: { DEMUCS_COMMAND: demucsWrapper('demucs-short-token'), REMIX_PREVIEW_SECONDS: PREVIEW_S },
+    });
+    try {
+      await short.services.library.refresh();
+      const channel = `/channels/${short.discord.channelId}/messages`;
+      await remix(short, tracks[0]!);
+      const preview = await short.discord.waitForRequest(
+        (r) => r.method === 'PATCH' && r.path.startsWith(`${channel}/`) && isPreview(r),
+        30_000,
+      );
+      expect(preview.json.content).toContain('🎧 **Preview (0:06–0:09)**');
+      const posted = await short.discord.waitForRequest(
+        (r) => r.method === 'POST' && r.path === channel && r.files.length > 0,
+        30_000,
+      );
+      expect(posted.files.map((f) => f.name)).toEqual([expect.stringMatching(/\(vocals -60 dB\)\.mp3$/)]);
+      expect(posted.json.content).toMatch(new RegExp(`^<@${ALEX.id}> 🎛️ .*\\*\\*vocals −60 dB\\*\\*`));
+      // The message that carried the preview is removed: the channel ends with the full remix only.
+      await short.discord.waitForRequest((r) => r.method === 'DELETE' && r.path === preview.path, 10_000);
+    } finally {
+      await short.stop();
+    }
+  });
+});
