@@ -233,6 +233,7 @@ describe('the CPU preview', { timeout: 45_000 }, () => {
         components(r.json).some((c) => c.label === 'Cancel'),
       15_000,
     );
+    expect(shown.json.content).toContain('🧠 Separating a 3-second preview (0:06–0:09) first…');
     // The full track waits in the queue behind its preview: the same user's next track is refused.
     const second = await remix(h, tracks[7]!);
     expect((await finalEdit(h, second.token)).json.content).toContain(

@@ -35,6 +35,10 @@ function phaseText(update: RemixUpdate | undefined): string {
       return '⬇️ Downloading the track from Plex…';
     case 'separating': {
       const fraction = update.fraction ?? 0;
+      if (update.preview) {
+        const { startS, lengthS } = update.preview;
+        return `🧠 Separating a ${lengthS}-second preview (${clock(startS)}–${clock(startS + lengthS)}) first… ${progressBar(fraction)} ${Math.floor(fraction * 100)} %\n-# You get it in this message while the full track is separated.`;
+      }
       return `🧠 Separating the stems with Demucs… ${progressBar(fraction)} ${Math.floor(fraction * 100)} %\n-# This is the slow part on a CPU; the stems are kept, so the next remix of this track takes seconds.`;
     }
     case 'mixing':

@@ -23,7 +23,7 @@ import { createLimit } from './limit.ts';
 import { createJobQueue } from './queue.ts';
 import type { CancelOutcome, JobUpdate } from './queue.ts';
 import { createSeparations } from './preview.ts';
-import type { MixPreview, RemixPreview } from './preview.ts';
+import type { MixPreview, RemixPreview, SeparationUpdate } from './preview.ts';
 import { createStemCache, stemKey } from './stem-cache.ts';
 import { describeRecipe } from './stems.ts';
 import type { RemixRecipe, Stem } from './stems.ts';
@@ -34,7 +34,7 @@ import type { RemixTrack } from './track.ts';
 export type { RemixPreview } from './preview.ts';
 export type { RemixTrack } from './track.ts';
 export type RemixUpdate =
-  JobUpdate | { phase: 'mixing'; bitrateKbps: number } | { phase: 'uploading'; bytes: number };
+  SeparationUpdate | { phase: 'mixing'; bitrateKbps: number } | { phase: 'uploading'; bytes: number };
 
 export interface RemixRequest {
   track: RemixTrack;

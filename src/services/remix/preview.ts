@@ -20,6 +20,9 @@ export interface RemixPreview {
   fullModel: string;
 }
 
+/** A job's update; `preview` marks the preview's own separation (its excerpt), so the message can say so. */
+export type SeparationUpdate = JobUpdate & { preview?: Excerpt };
+
 /** What a separation request brings (a subset of RemixRequest). */
 export interface SeparationRequest {
   track: RemixTrack;
@@ -27,7 +30,7 @@ export interface SeparationRequest {
   /** The user's `start:` (seconds) for the preview; undefined = the loudest part. */
   startS?: number | undefined;
   onJob?(jobId: string): void;
-  onUpdate(update: JobUpdate): void;
+  onUpdate(update: SeparationUpdate): void;
   /** Present when the caller can show a preview. */
   onPreview?(preview: RemixPreview): void;
 }
@@ -146,7 +149,7 @@ export function createSeparations(deps: PreviewDeps) {
             {
               ...request,
               onUpdate(update) {
-                request.onUpdate(update);
+                request.onUpdate(update.phase === 'queued' ? update : { ...update, preview: excerpt });
                 // Not from inside the queue's own loop: once this job has left the waiting line.
                 if (update.phase !== 'queued') queueMicrotask(queueFull);
               },
