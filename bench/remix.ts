@@ -1,7 +1,8 @@
 /**
  * Issue 4: mixing + MP3 encoding of a 4-minute stereo track (target < 10 s on 2 cores), a remix end to end
  * with the fake separator (first run vs from cached stems), and the bot's peak RSS during the jobs
- * (target < 300 MB; the bot runs as its own process, Demucs and ffmpeg excluded).
+ * (target < 300 MB; the bot runs as its own process, Demucs and ffmpeg excluded). Issue 21: the time to the
+ * CPU preview and to the full remix at the real Demucs pace (bench/remix-preview.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { generateLibrary } from '../fakes/library.ts';
 import { startPlexFake } from '../fakes/plex.ts';
 import { FAKE_TAUTULLI_API_KEY, startTautulliFake } from '../fakes/tautulli.ts';
 import { STEM_TONES } from '../test/helpers/audio.ts';
+import { benchRemixPreview } from './remix-preview.ts';
 import { printTable } from './stats.ts';
 
 const SECONDS = 240;
@@ -82,6 +84,8 @@ async function endToEnd(trackFile: string) {
       DATA_DIR: dataDir,
       // The bot gives Demucs a minimal environment: the fake's setting goes on its command line.
       DEMUCS_COMMAND: `/usr/bin/env FAKE_DEMUCS_STEP_MS=0 ${FAKE_DEMUCS}`,
+      // One separation, as these figures always measured; the preview has its own bench below.
+      REMIX_PREVIEW_SECONDS: '0',
       // As in the Docker image when Debian's ffmpeg is installed; the bundled 4.1 build otherwise.
       ...(existsSync('/usr/bin/ffmpeg') ? { FFMPEG_PATH: '/usr/bin/ffmpeg' } : {}),
       LOG_LEVEL: 'info',
@@ -171,7 +175,12 @@ export async function benchRemix() {
         `${e2e.peakRssMiB.toFixed(0)} MiB`,
       ],
     ]);
-    return { mixSeconds: Object.fromEntries(Object.entries(mix).map(([k, v]) => [k, v / 1000])), ...e2e };
+    const preview = await benchRemixPreview(trackFile, SECONDS);
+    return {
+      mixSeconds: Object.fromEntries(Object.entries(mix).map(([k, v]) => [k, v / 1000])),
+      ...e2e,
+      preview,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -217,6 +217,17 @@ const schema = z.object({
     .default(15),
   REMIX_QUEUE_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REMIX_WORKER_LOCK_SECONDS: seconds(30, 1, 600),
+  REMIX_PREVIEW_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds (0 = no preview)' })
+    .int('must be a whole number of seconds (0 = no preview)')
+    .min(0, 'must be 0 (no preview) or more')
+    .max(300, 'must be at most 300')
+    .default(30),
+  REMIX_PREVIEW_MODEL: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+$/, 'must be a model name such as htdemucs')
+    .default('htdemucs'),
 
   DATA_DIR: z.string().trim().min(1).default('/config'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -313,6 +324,10 @@ export type Config = Readonly<{
     /** ffmpeg mixes run at once; more wait their turn (30 cached remixes must not start 30 ffmpeg). */
     mixConcurrency: number;
     maxTrackSeconds: number;
+    /** Length of the CPU preview excerpt; 0 = no preview (straight to the full track). */
+    previewSeconds: number;
+    /** The Demucs model the preview is separated with (one model, four times faster than a bag of four). */
+    previewModel: string;
     /** The whole environment Demucs and ffmpeg get: CHILD_ENV_NAMES taken from the bot's, never a secret. */
     childEnv: Readonly<Record<string, string>>;
     /** redis://… of the BullMQ queue that remote workers take separations from; undefined = in-process. */
@@ -463,6 +478,8 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Config
       queueMax: c.REMIX_QUEUE_MAX,
       mixConcurrency: c.REMIX_MIX_CONCURRENCY,
       maxTrackSeconds: Math.round(c.REMIX_MAX_TRACK_MINUTES * 60),
+      previewSeconds: c.REMIX_PREVIEW_SECONDS,
+      previewModel: c.REMIX_PREVIEW_MODEL,
       childEnv: childEnv(env),
       queueUrl: c.REMIX_QUEUE_URL,
       workerLockMs: c.REMIX_WORKER_LOCK_SECONDS * 1000,

@@ -8,7 +8,8 @@ export const PROGRESS_INTERVAL_MS = 2500;
 
 /**
  * Turns a stream of progress texts into throttled edits: the first is sent at once, later ones at most
- * every interval, and the latest text always wins (intermediate ones are dropped, never queued).
+ * every interval, and the latest text always wins (intermediate ones are dropped, never queued; a text
+ * that follows a waiting whole message only replaces that message's text).
  * `stop()` cancels what is pending.
  */
 export function createProgress(
@@ -29,7 +30,10 @@ export function createProgress(
     if (stopped) return;
     const wait = lastSent + intervalMs - Date.now();
     if (wait <= 0 && !timer) return send(update);
-    pending = update;
+    // A text changes only the text: a whole message still waiting (a remix preview with its file) keeps
+    // everything else, or the file would never be shown.
+    pending =
+      typeof update === 'string' && typeof pending === 'object' ? { ...pending, content: update } : update;
     timer ??= setTimeout(
       () => {
         timer = undefined;

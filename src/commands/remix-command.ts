@@ -1,6 +1,7 @@
 import { remixFor } from '../components/remix/index.ts';
 import { UserFacingError } from '../errors.ts';
 import type { RemixMode } from '../services/remix/gain.ts';
+import { parseStart } from '../services/remix/excerpt.ts';
 import { isStem, REMIX_DB_BOUNDS, STEMS } from '../services/remix/stems.ts';
 import type { Stem } from '../services/remix/stems.ts';
 import { libraryChoices } from '../lookup/choices.ts';
@@ -54,11 +55,18 @@ export function remixCommand(mode: RemixMode): Command {
         minValue: bounds.min,
         maxValue: boost ? bounds.max : -bounds.min,
       },
+      {
+        name: 'start',
+        description: 'Where the quick preview starts, e.g. 1:30 (default: the loudest part)',
+        type: 'string',
+        maxLength: 12,
+      },
     ],
     examples: boost
       ? [
           '/alex boost track:Aerials stem:bass',
           '/alex boost track:Aerials stem:vocals db:6',
+          '/alex boost track:Aerials stem:bass start:1:30',
           '!alex boost vocals B.Y.O.B.',
         ]
       : [
@@ -68,7 +76,8 @@ export function remixCommand(mode: RemixMode): Command {
         ],
     async run(args, ctx) {
       const { text, stem } = splitStem(args);
-      return remixFor(mode, text, stem, args.db === undefined ? undefined : Number(args.db), ctx);
+      const startS = args.start === undefined ? undefined : parseStart(String(args.start));
+      return remixFor(mode, text, stem, args.db === undefined ? undefined : Number(args.db), ctx, startS);
     },
     async complete(option, text, _args, ctx) {
       return option === 'track' ? libraryChoices('track', text, ctx) : [];

@@ -35,6 +35,13 @@ export function decodeCustomId(id: string): CustomId | null {
 /** How an absent optional argument travels in an id (kept as `-` so ids already posted keep working). */
 const ABSENT = '-';
 
+/**
+ * An id carries every argument its action names, or all but some trailing ones: an argument added at the end
+ * of an action later is absent in the ids posted before (they keep working instead of reading "expired").
+ */
+const fits = (args: readonly string[], names: readonly string[]) =>
+  args.length <= names.length && args.length > 0 === names.length > 0;
+
 type ArgValues<Names extends readonly string[]> = { [N in Names[number]]: string | number | undefined };
 type DecodedArgs<Names extends readonly string[]> = { [N in Names[number]]: string | undefined };
 
@@ -54,18 +61,18 @@ export function namespaceCodec<const Actions extends Record<string, readonly str
       const names = actions[action] as readonly string[];
       return encodeCustomId(namespace, action, ...names.map((name) => values[name] ?? ABSENT));
     },
-    /** The action an id of this namespace names, when it is one of ours with the right number of arguments. */
+    /** The action an id of this namespace names, when it is one of ours with a fitting number of arguments. */
     actionOf(input: { action: string; args: readonly string[] }): (keyof Actions & string) | null {
       if (!Object.hasOwn(actions, input.action)) return null;
       const names = actions[input.action] as readonly string[];
-      return input.args.length === names.length ? input.action : null;
+      return fits(input.args, names) ? input.action : null;
     },
     decode<K extends keyof Actions & string>(
       input: { action: string; args: readonly string[] },
       action: K,
     ): DecodedArgs<Actions[K]> | null {
       const names = actions[action] as readonly string[];
-      if (input.action !== action || input.args.length !== names.length) return null;
+      if (input.action !== action || !fits(input.args, names)) return null;
       const entries = names.map((name, i) => [name, input.args[i] === ABSENT ? undefined : input.args[i]]);
       return Object.fromEntries(entries) as DecodedArgs<Actions[K]>;
     },

@@ -143,6 +143,7 @@ export function createServices(config: Config, logger: Logger): Services {
     plex,
     logger,
     searchPath: config.searchPath,
+    settings: store,
   });
   const upstreamChecks = [
     ...(tautulliUrl && apiKey ? [tautulliCheck(tautulliUrl, apiKey, timeoutMs)] : []),

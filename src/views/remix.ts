@@ -1,7 +1,8 @@
 import { escapeMarkdown, truncate } from '../markdown.ts';
 import { progressBar } from '../reply.ts';
 import { formatSize } from '../services/remix/bitrate.ts';
-import type { RemixOutput, RemixUpdate } from '../services/remix/index.ts';
+import type { RemixOutput, RemixPreview, RemixUpdate } from '../services/remix/index.ts';
+import { clock } from '../services/remix/track.ts';
 import { describeRecipe } from '../services/remix/stems.ts';
 import type { RemixRecipe, Stem } from '../services/remix/stems.ts';
 
@@ -34,6 +35,10 @@ function phaseText(update: RemixUpdate | undefined): string {
       return '⬇️ Downloading the track from Plex…';
     case 'separating': {
       const fraction = update.fraction ?? 0;
+      if (update.preview) {
+        const { startS, lengthS } = update.preview;
+        return `🧠 Separating a ${lengthS}-second preview (${clock(startS)}–${clock(startS + lengthS)}) first… ${progressBar(fraction)} ${Math.floor(fraction * 100)} %\n-# You get it in this message while the full track is separated.`;
+      }
       return `🧠 Separating the stems with Demucs… ${progressBar(fraction)} ${Math.floor(fraction * 100)} %\n-# This is the slow part on a CPU; the stems are kept, so the next remix of this track takes seconds.`;
     }
     case 'mixing':
@@ -43,9 +48,31 @@ function phaseText(update: RemixUpdate | undefined): string {
   }
 }
 
-/** Track, recipe and where the job is now. */
-export function progressText(label: string, recipe: RemixRecipe, update: RemixUpdate | undefined): string {
-  return `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}\n${phaseText(update)}`;
+/**
+ * "Preview (0:45–1:15) — full track in ~27 min". The time comes from this server's measured Demucs speed;
+ * before the model was ever timed here, no number is made up.
+ */
+export function previewLabel(preview: Pick<RemixPreview, 'excerpt' | 'fullEtaS' | 'fullModel'>): string {
+  const { startS, lengthS } = preview.excerpt;
+  const range = `${clock(startS)}–${clock(startS + lengthS)}`;
+  const next =
+    preview.fullEtaS === undefined
+      ? `full track next (not timed on this server yet with ${preview.fullModel})`
+      : `full track in ~${Math.max(1, Math.ceil(preview.fullEtaS / 60))} min`;
+  return `🎧 **Preview (${range})** — ${next}`;
+}
+
+/** Track, recipe and where the job is now; under the preview's label once the preview is shown. */
+export function progressText(
+  label: string,
+  recipe: RemixRecipe,
+  update: RemixUpdate | undefined,
+  preview?: RemixPreview,
+): string {
+  const head = `🎛️ ${trackLine(label)} · ${describeRecipe(recipe)}`;
+  return preview
+    ? `${head}\n${previewLabel(preview)}\n${phaseText(update)}`
+    : `${head}\n${phaseText(update)}`;
 }
 
 export function resultText(

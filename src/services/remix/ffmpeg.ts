@@ -59,9 +59,18 @@ export function createFfmpeg(
   };
 }
 
-/** The track as Demucs should see it: 44.1 kHz stereo float WAV, `HEADROOM_DB` quieter. */
-export function decodeArgs(input: string, output: string): string[] {
+/**
+ * The track as Demucs should see it: 44.1 kHz stereo float WAV, `HEADROOM_DB` quieter; only `excerpt` of it
+ * for a preview (`-ss`/`-t` as input options: ffmpeg seeks in the source, so a preview decodes 30 s, not 4 min).
+ */
+export function decodeArgs(
+  input: string,
+  output: string,
+  excerpt?: { startS: number; lengthS: number },
+): string[] {
+  const cut = excerpt ? ['-ss', String(excerpt.startS), '-t', String(excerpt.lengthS)] : [];
   return [
+    ...cut,
     '-i',
     input,
     '-vn',
@@ -75,6 +84,11 @@ export function decodeArgs(input: string, output: string): string[] {
     '2',
     output,
   ];
+}
+
+/** Mono signed 16-bit PCM at `sampleRate`: enough to find a track's loudest part, and small (4 min ≈ 1.9 MB). */
+export function energyArgs(input: string, output: string, sampleRate: number): string[] {
+  return ['-i', input, '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 's16le', output];
 }
 
 /** Four stem WAVs to four FLACs in one ffmpeg run (lossless, about half the disk of the WAVs). */

@@ -1,28 +1,34 @@
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { UserFacingError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { PlexService } from '../plex/client.ts';
+import type { SettingTable } from '../store/settings.ts';
 import { createLocalBackend } from './backend.ts';
 import type { SeparationBackend } from './backend.ts';
 import { bitrateLadder, estimatedBytes, formatSize } from './bitrate.ts';
-import { createFfmpeg, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
+import { createFfmpeg, energyArgs, HEADROOM_DB, mixArgs, resolveFfmpeg } from './ffmpeg.ts';
 import { RemixStoppedError } from './errors.ts';
+import { ENERGY_SAMPLE_RATE, excerptFrom, loudestStart } from './excerpt.ts';
 import { createLimit } from './limit.ts';
-import type { CancelOutcome, JobUpdate } from './queue.ts';
+import type { CancelOutcome } from './queue.ts';
+import { createSeparations } from './preview.ts';
+import type { MixPreview, RemixPreview, SeparationUpdate } from './preview.ts';
 import { createRemoteBackend } from './remote-backend.ts';
 import { withWorkDir } from './separation.ts';
-import type { SeparatorDeps } from './separation.ts';
+import type { Excerpt, Separation, SeparatorDeps } from './separation.ts';
 import { createStemCache, stemKey } from './stem-cache.ts';
 import { describeRecipe } from './stems.ts';
 import type { RemixRecipe, Stem } from './stems.ts';
+import { createThroughput } from './throughput.ts';
 import { clock, remixTrack } from './track.ts';
 import type { RemixTrack } from './track.ts';
 
+export type { RemixPreview } from './preview.ts';
 export type { RemixTrack } from './track.ts';
 export type RemixUpdate =
-  JobUpdate | { phase: 'mixing'; bitrateKbps: number } | { phase: 'uploading'; bytes: number };
+  SeparationUpdate | { phase: 'mixing'; bitrateKbps: number } | { phase: 'uploading'; bytes: number };
 
 export interface RemixRequest {
   track: RemixTrack;
@@ -30,9 +36,16 @@ export interface RemixRequest {
   userId: string;
   /** The largest file this reply may carry (the interaction's attachment_size_limit). */
   sizeLimitBytes: number;
-  /** Called once the request waits for a separation, with the job id a Cancel button can name. */
+  /** Where the CPU preview starts, in seconds (the user's `start:`); undefined = the loudest part. */
+  startS?: number | undefined;
+  /**
+   * Called each time the request waits for a separation (the preview's, then the full track's), with the job
+   * id a Cancel button can name.
+   */
   onJob?(jobId: string): void;
   onUpdate(update: RemixUpdate): void;
+  /** Called with the preview's MP3 while the full track is separated (on a CPU); absent = no preview. */
+  onPreview?(preview: RemixPreview): void;
 }
 
 export interface RemixOutput {
@@ -54,12 +67,13 @@ export interface RemixService {
   close(): void;
 }
 
-function fileName(track: RemixTrack, recipe: RemixRecipe): string {
+/** "Artist - Title (vocals -60 dB).mp3"; a long title is shortened, never the recipe or the preview's range. */
+function fileName(track: RemixTrack, recipe: RemixRecipe, excerpt?: Excerpt): string {
+  const clean = (text: string) => text.replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_');
   const base = [track.artist, track.title].filter(Boolean).join(' - ');
-  const safe = `${base} (${describeRecipe(recipe).replace('−', '-')})`
-    .replace(/[^\p{L}\p{N} ()+.,'&-]/gu, '_')
-    .slice(0, 90);
-  return `${safe}.mp3`;
+  const part = excerpt ? `, preview ${clock(excerpt.startS)}-${clock(excerpt.startS + excerpt.lengthS)}` : '';
+  const suffix = clean(` (${describeRecipe(recipe).replace('−', '-')}${part})`);
+  return `${clean(base).slice(0, 90 - suffix.length)}${suffix}.mp3`;
 }
 
 export function createRemixService(options: {
@@ -69,6 +83,8 @@ export function createRemixService(options: {
   logger: Logger;
   /** Where to look for a DEMUCS_COMMAND without a slash (the process's PATH). */
   searchPath: string;
+  /** Where the measured Demucs speed per model is remembered between runs. */
+  settings: Pick<SettingTable, 'getSetting' | 'setSetting'>;
 }): RemixService {
   const { config, plex } = options;
   const logger = options.logger.child({ svc: 'remix' });
@@ -101,14 +117,47 @@ export function createRemixService(options: {
         searchPath: options.searchPath,
       });
 
-  async function mix(stems: Record<Stem, string>, request: RemixRequest, ladder: number[]) {
+  /** The cache entry of a separation: the track's file, how it was separated, and which part of it. */
+  function keyOf({ track, model, excerpt }: Separation<RemixTrack>): string {
+    return stemKey({
+      ratingKey: track.ratingKey,
+      partId: track.partId,
+      partKey: track.partKey,
+      partSize: track.partSize,
+      model,
+      extraArgs: config.extraArgs,
+      headroomDb: HEADROOM_DB,
+      // Absent for the full track, so the keys of stems cached before previews existed stay valid.
+      ...(excerpt ? { excerpt } : {}),
+    });
+  }
+
+  /** The track downloaded and decoded to low-rate mono, then its loudest window found (a few seconds). */
+  function findLoudest(track: RemixTrack, lengthS: number): Promise<number> {
+    const signal = stopping.signal;
+    return withWorkDir(workRoot, async (dir) => {
+      const original = join(dir, `original${extname(track.partKey) || '.audio'}`);
+      await plex.downloadPart(track.partKey, original, signal);
+      const pcm = join(dir, 'energy.pcm');
+      await mixes.run(() => getFfmpeg().run(energyArgs(original, pcm, ENERGY_SAMPLE_RATE), signal), signal);
+      return loudestStart(await readFile(pcm), ENERGY_SAMPLE_RATE, lengthS);
+    });
+  }
+
+  type MixTarget = Pick<RemixRequest, 'track' | 'recipe' | 'sizeLimitBytes'>;
+  async function mix(
+    stems: Record<Stem, string>,
+    request: MixTarget,
+    ladder: number[],
+    onUpdate: (update: RemixUpdate) => void,
+  ) {
     const { track, recipe } = request;
     const signal = stopping.signal;
     return mixes.run(
       () =>
         withWorkDir(workRoot, async (dir) => {
           for (const kbps of ladder) {
-            request.onUpdate({ phase: 'mixing', bitrateKbps: kbps });
+            onUpdate({ phase: 'mixing', bitrateKbps: kbps });
             const out = join(dir, `remix-${kbps}.mp3`);
             const tags = { title: track.title, artist: track.artist, album: track.album };
             await getFfmpeg().run(mixArgs(stems, recipe, kbps, out, tags), signal);
@@ -125,6 +174,29 @@ export function createRemixService(options: {
     );
   }
 
+  const separations = createSeparations({
+    device: config.device,
+    // Remote workers are there for a GPU, where the whole track takes less than a CPU's preview.
+    previewSeconds: config.queueUrl ? 0 : config.previewSeconds,
+    previewModel: config.previewModel,
+    throughput: createThroughput({ settings: options.settings, logger }),
+    cache,
+    keyOf,
+    submit: (key, userId, spec, onUpdate) => backend.submit(key, userId, spec, onUpdate),
+    cancel: (jobId, userId) => backend.cancel(jobId, userId),
+    loudestStart: findLoudest,
+  });
+
+  /** The preview mixed like the full remix, silently (the progress shows the full track's separation). */
+  function previewMixer(request: RemixRequest): MixPreview {
+    return async (stems, excerpt) => {
+      const ladder = bitrateLadder(excerpt.lengthS, request.sizeLimitBytes);
+      if (ladder.length === 0) return undefined;
+      const { data, kbps } = await mix(stems, request, ladder, () => undefined);
+      return { name: fileName(request.track, request.recipe, excerpt), data, bitrateKbps: kbps };
+    };
+  }
+
   function tooBig(track: RemixTrack, limit: number): UserFacingError {
     return new UserFacingError(
       `This remix would not fit in Discord: “${track.title}” is ${clock(track.durationS)} long, and even at 128 kbps (the lowest quality I upload) it would be about ${formatSize(estimatedBytes(track.durationS, 128))}, over this server’s ${formatSize(limit)} upload limit. Boosted servers allow bigger files.`,
@@ -136,17 +208,12 @@ export function createRemixService(options: {
 
     async remix(request) {
       const { track } = request;
+      // A start past the end is refused whether or not a preview runs: the user asked for something wrong.
+      if (request.startS !== undefined) excerptFrom(request.startS, 1, track);
       const ladder = bitrateLadder(track.durationS, request.sizeLimitBytes);
       if (ladder.length === 0) throw tooBig(track, request.sizeLimitBytes);
-      const key = stemKey({
-        ratingKey: track.ratingKey,
-        partId: track.partId,
-        partKey: track.partKey,
-        partSize: track.partSize,
-        model: config.model,
-        extraArgs: config.extraArgs,
-        headroomDb: HEADROOM_DB,
-      });
+      const full: Separation<RemixTrack> = { track, model: config.model };
+      const key = keyOf(full);
       const unpin = cache.pin(key);
       try {
         let stems = await cache.get(key);
@@ -154,13 +221,9 @@ export function createRemixService(options: {
         if (stopping.signal.aborted) throw new RemixStoppedError();
         if (!stems) {
           await backend.check();
-          const { ratingKey, title, partKey, durationS } = track;
-          const separation = { track: { ratingKey, title, partKey, durationS }, model: config.model };
-          const ticket = backend.submit(key, request.userId, separation, request.onUpdate);
-          request.onJob?.(ticket.jobId);
-          stems = await ticket.result;
+          stems = await separations.separate(request, full, key, previewMixer(request));
         }
-        const { data, kbps } = await mix(stems, request, ladder);
+        const { data, kbps } = await mix(stems, request, ladder, request.onUpdate);
         return { name: fileName(track, request.recipe), data, bitrateKbps: kbps, fromCache };
       } finally {
         unpin();

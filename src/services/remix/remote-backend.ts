@@ -141,7 +141,7 @@ export function createRemoteBackend(options: {
     await queue
       .add(
         'separate',
-        { separation },
+        { separation: onTheWire(separation) },
         {
           jobId: id,
           attempts: 1,
@@ -202,6 +202,12 @@ export function createRemoteBackend(options: {
         .finally(() => redis.disconnect());
     },
   };
+}
+
+/** Only what a worker needs of the track travels (the bot's side carries its whole RemixTrack). */
+function onTheWire({ track, model, excerpt }: Separation): Separation {
+  const { ratingKey, title, partKey, durationS } = track;
+  return { track: { ratingKey, title, partKey, durationS }, model, ...(excerpt ? { excerpt } : {}) };
 }
 
 function isUpdate(progress: unknown): progress is JobUpdate {

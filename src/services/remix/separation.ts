@@ -11,16 +11,26 @@ import { STEMS } from './stems.ts';
 import type { Stem } from './stems.ts';
 import type { RemixTrack } from './track.ts';
 
+/** Part of a track, in seconds: what a preview separates. */
+export interface Excerpt {
+  startS: number;
+  lengthS: number;
+}
+
+/** What a separation needs of the track: enough to fetch it from Plex and name it. */
+export type SeparationTrack = Pick<RemixTrack, 'ratingKey' | 'title' | 'partKey' | 'durationS'>;
+
 /**
  * One separation, as the bot asks for it and a remote worker receives it: plain data (it travels as a queue
- * job), never a credential. The worker fetches the track from its own Plex with its own token.
+ * job, with only SeparationTrack's fields), never a credential. The worker fetches the track from its own
+ * Plex with its own token. The bot's side carries the whole RemixTrack (its cache key needs the part).
  */
-export interface Separation {
-  track: Pick<RemixTrack, 'ratingKey' | 'title' | 'partKey' | 'durationS'>;
-  /** The Demucs model: the bot's, so stems separated anywhere match the bot's cache key. */
+export interface Separation<Track extends SeparationTrack = SeparationTrack> {
+  track: Track;
+  /** The Demucs model (the bot's, or its preview model), so stems separated anywhere match its cache key. */
   model: string;
-  /** Only part of the track (a preview), in seconds; absent = the whole track. */
-  excerpt?: { startS: number; lengthS: number };
+  /** Only part of the track (a preview), in seconds; absent = the whole track. Applied when decoding. */
+  excerpt?: Excerpt;
 }
 
 /** Writes the four FLAC stems to the files named. */
@@ -70,7 +80,7 @@ export function runSeparation<T>(
     const original = join(dir, `original${extname(track.partKey) || '.audio'}`);
     await deps.plex.downloadPart(track.partKey, original, signal);
     const input = join(dir, 'input.wav');
-    await deps.ffmpeg().run(decodeArgs(original, input), signal);
+    await deps.ffmpeg().run(decodeArgs(original, input, separation.excerpt), signal);
     await rm(original, { force: true });
     report({ phase: 'separating', fraction: 0 });
     const started = Date.now();
@@ -78,7 +88,10 @@ export function runSeparation<T>(
     const stems = await separate(demucs, input, join(dir, 'separated'), signal, (fraction) =>
       report({ phase: 'separating', fraction }),
     );
-    deps.logger.info({ ratingKey: track.ratingKey, ms: Date.now() - started }, 'separated');
+    deps.logger.info(
+      { ratingKey: track.ratingKey, model: separation.model, ms: Date.now() - started },
+      'separated',
+    );
     return store((files) => deps.ffmpeg().run(compressArgs(stems, files), signal), dir);
   });
 }

@@ -20,6 +20,8 @@ export interface StemSource {
   model: string;
   extraArgs: readonly string[];
   headroomDb: number;
+  /** Only part of the track (a preview); absent for the whole track. */
+  excerpt?: { startS: number; lengthS: number };
 }
 
 export function stemKey(source: StemSource): string {
