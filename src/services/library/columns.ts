@@ -27,17 +27,24 @@ export function emptyColumns(): Columns {
   };
 }
 
-function grownStrings(list: string[], size: number, capacity: number): string[] {
+const STRING_COLUMNS = ['heads', 'tails', 'names'] as const;
+
+/** One step of growing every column to `capacity`: a string column, or the two number columns. */
+function growColumn(c: Columns, column: (typeof STRING_COLUMNS)[number] | 'numbers', capacity: number): void {
+  if (column === 'numbers') {
+    for (const numbers of ['keys', 'parents'] as const) {
+      const next = new Float64Array(capacity);
+      next.set(c[numbers].subarray(0, c.size));
+      c[numbers] = next;
+    }
+    return;
+  }
   const next = new Array<string>(capacity);
-  for (let i = 0; i < size; i++) next[i] = list[i] as string;
-  return next;
+  for (let i = 0; i < c.size; i++) next[i] = c[column][i] as string;
+  c[column] = next;
 }
 
-function grownNumbers(list: Float64Array, size: number, capacity: number): Float64Array {
-  const next = new Float64Array(capacity);
-  next.set(list.subarray(0, size));
-  return next;
-}
+const GROWTH_STEPS = [...STRING_COLUMNS, 'numbers'] as const;
 
 /**
  * Room for `more` entries beyond those written, in one allocation per column; `between` runs after each
@@ -50,21 +57,10 @@ export async function reserve(
 ): Promise<void> {
   const capacity = c.size + more;
   if (capacity <= c.keys.length) return;
-  for (const column of ['heads', 'tails', 'names'] as const) {
-    c[column] = grownStrings(c[column], c.size, capacity);
+  for (const step of GROWTH_STEPS) {
+    growColumn(c, step, capacity);
     await between();
   }
-  c.keys = grownNumbers(c.keys, c.size, capacity);
-  c.parents = grownNumbers(c.parents, c.size, capacity);
-}
-
-/** Synchronous growth, for the rare page beyond the announced total. */
-function grow(c: Columns, more: number): void {
-  const capacity = c.size + more;
-  for (const column of ['heads', 'tails', 'names'] as const)
-    c[column] = grownStrings(c[column], c.size, capacity);
-  c.keys = grownNumbers(c.keys, c.size, capacity);
-  c.parents = grownNumbers(c.parents, c.size, capacity);
 }
 
 export function append(
@@ -76,7 +72,8 @@ export function append(
   parent: number,
 ): void {
   // A library that grew during the walk: more items than its total said (rare; grows by half).
-  if (c.size === c.keys.length) grow(c, Math.max(1024, c.size >> 1));
+  if (c.size === c.keys.length)
+    for (const step of GROWTH_STEPS) growColumn(c, step, c.size + Math.max(1024, c.size >> 1));
   const at = c.size++;
   c.heads[at] = head;
   c.tails[at] = tail;
@@ -88,6 +85,6 @@ export function append(
 /** The columns cut to the entries written (fewer than reserved when items were skipped or removed meanwhile). */
 export function trimmed(c: Columns): Columns {
   if (c.keys.length === c.size) return c;
-  for (const list of [c.heads, c.tails, c.names]) list.length = c.size;
+  for (const column of STRING_COLUMNS) c[column].length = c.size;
   return { ...c, keys: c.keys.slice(0, c.size), parents: c.parents.slice(0, c.size) };
 }
