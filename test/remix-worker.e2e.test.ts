@@ -3,18 +3,18 @@
 // fake Demucs) take it. Without a Redis these tests are skipped, loudly, with the reason.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { generateLibrary } from '../fakes/library.ts';
 import type { Library, LibTrack } from '../fakes/library.ts';
-import { stemLevels, synthStemTrack } from './helpers/audio.ts';
+import { stemLevels } from './helpers/audio.ts';
 import { announceSkip } from './helpers/docker-engine.ts';
-import { fakeDemucs } from './helpers/fake-demucs.ts';
+import type { fakeDemucs } from './helpers/fake-demucs.ts';
 import { startHarness } from './helpers/harness.ts';
+import { remixFixture } from './helpers/remix-fixture.ts';
 import type { Harness } from './helpers/harness.ts';
 import { freePort } from './helpers/ports.ts';
 import { redisServerBinary, startRedisServer, testRedis, whyNoRedis } from './helpers/redis.ts';
@@ -131,16 +131,10 @@ describe.skipIf(reason !== undefined)('remixes separated by remote workers (REMI
   beforeAll(async () => {
     built = await buildApp();
     redis = await testRedis();
-    work = await mkdtemp(join(tmpdir(), 'remix-worker-'));
-    demucsLog = join(work, 'demucs.jsonl');
-    demucs = fakeDemucs(work, { log: demucsLog, stepMs: 5 });
-    const audioFile = join(work, 'track.flac');
-    await synthStemTrack(audioFile, SECONDS, -20);
-    original = await stemLevels(audioFile);
-    const audio = readFileSync(audioFile);
-    lib = generateLibrary({ artists: 4, albumsPerArtist: 1, tracksPerAlbum: 6, seed: 11 });
-    tracks.push(...lib.tracks.slice(-11));
-    for (const track of tracks) track.durationMs = SECONDS * 1000;
+    const fixture = await remixFixture({ prefix: 'remix-worker-', seconds: SECONDS, seed: 11, count: 11 });
+    ({ work, demucsLog, demucs, original, lib } = fixture);
+    const { audio } = fixture;
+    tracks.push(...fixture.tracks);
     h = await startHarness({
       library: lib,
       partData: () => audio,

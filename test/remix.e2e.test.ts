@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
-import { generateLibrary } from '../fakes/library.ts';
 import type { Library, LibTrack } from '../fakes/library.ts';
-import { peak, decodeMono, stemLevels, synthStemTrack } from './helpers/audio.ts';
+import { peak, decodeMono, stemLevels } from './helpers/audio.ts';
 import type { StemName } from './helpers/audio.ts';
-import { fakeDemucs } from './helpers/fake-demucs.ts';
+import type { fakeDemucs } from './helpers/fake-demucs.ts';
 import { startHarness } from './helpers/harness.ts';
+import { remixFixture } from './helpers/remix-fixture.ts';
 import type { Harness } from './helpers/harness.ts';
 
 const ALEX = { id: '400000000000000001', username: 'alexd' };
@@ -87,17 +87,10 @@ function workFolders(): string[] {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'remix-e2e-'));
-  demucsLog = join(work, 'demucs.jsonl');
-  demucs = fakeDemucs(work, { log: demucsLog, stepMs: 5 });
-  const audioFile = join(work, 'track.flac');
-  await synthStemTrack(audioFile, SECONDS, -20);
-  original = await stemLevels(audioFile);
-  const audio = readFileSync(audioFile);
-  lib = generateLibrary({ artists: 4, albumsPerArtist: 1, tracksPerAlbum: 6, seed: 7 });
-  // Generated tracks (the fixture ones keep their real metadata), as long as the synthetic audio.
-  tracks.push(...lib.tracks.slice(-8));
-  for (const track of tracks) track.durationMs = SECONDS * 1000;
+  const fixture = await remixFixture({ prefix: 'remix-e2e-', seconds: SECONDS, seed: 7, count: 8 });
+  ({ work, demucsLog, demucs, original, lib } = fixture);
+  const { audio } = fixture;
+  tracks.push(...fixture.tracks);
   tracks[5]!.durationMs = 20 * 60_000;
   // A crash of an earlier run left a work folder and a half-written cache entry behind.
   const dataDir = await mkdtemp(join(tmpdir(), 'remix-data-'));
