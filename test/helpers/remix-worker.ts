@@ -2,29 +2,21 @@
 // loader, not tsx: how bullmq and ioredis import there is part of what is tested), as a real process a test
 // can SIGKILL the way a crash or the OOM killer would.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { ROOT, stageApp } from './built-bot.ts';
 
 /**
- * Compiles the app (tsconfig.build.json) into a folder inside node_modules/.cache, so the build finds the
- * project's dependencies and no linter sees it. Returns the folder holding dist/, and how to remove it.
+ * The app built as the image holds it (stageApp), in a folder inside node_modules/.cache so the built files
+ * resolve this checkout's dependencies and no linter sees them. Returns the app folder, and how to remove it.
  */
 export async function buildApp(): Promise<{ app: string; remove(): void }> {
   mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  const app = mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-worker-'));
-  await promisify(execFile)(process.execPath, [
-    join(ROOT, 'node_modules/typescript/bin/tsc'),
-    '-p',
-    join(ROOT, 'tsconfig.build.json'),
-    '--outDir',
-    join(app, 'dist'),
-  ]);
-  return { app, remove: () => rmSync(app, { recursive: true, force: true }) };
+  const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/autoalex-worker-'));
+  const { app } = await stageApp(dir);
+  return { app, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface WorkerProcess {
